@@ -1,0 +1,1 @@
+"""Infrastructure shared by all figures: where data lives, how it is hashed, modes, style."""

@@ -1,0 +1,36 @@
+"""Where figure sources, data and outputs live."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGGEN = ROOT / "figgen"
+LIB = FIGGEN / "lib"
+FIGURES = ROOT / "figures"
+DATA = FIGURES / "data"
+
+# Modules of figgen/ that are not figures.
+NOT_FIGURES = {"__init__", "__main__"}
+
+
+def figure_names() -> list[str]:
+    """Every figure, in a stable order: one per top-level module of figgen/."""
+    return sorted(p.stem for p in FIGGEN.glob("*.py") if p.stem not in NOT_FIGURES)
+
+
+def module_path(name: str) -> Path:
+    return FIGGEN / f"{name}.py"
+
+
+def data_paths(name: str, mode: str) -> tuple[Path, Path]:
+    """The arrays (.npz) and the metadata (.json) of one figure computed in one mode."""
+    return DATA / f"{name}.{mode}.npz", DATA / f"{name}.{mode}.json"
+
+
+def figure_pdf(name: str) -> Path:
+    return FIGURES / f"{name}.pdf"
+
+
+def figure_tex(name: str) -> Path:
+    """LaTeX beside the PDF: caption parameters and the provenance line (see notes/course.sty)."""
+    return FIGURES / f"{name}.tex"

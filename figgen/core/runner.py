@@ -1,0 +1,153 @@
+"""Compute and plot one figure: the two steps doit runs, and ``python -m figgen`` by hand."""
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import platform
+import sys
+import time
+
+import numpy as np
+
+from coursebuild import atomic
+from figgen.core import store
+from figgen.core.hashing import compute_hash, read_config
+from figgen.core.modes import MODES, FigureError, select_device
+from figgen.core.paths import figure_names, figure_pdf, figure_tex
+
+
+def load_module(name: str):
+    if name not in figure_names():
+        raise FigureError(f"no figure named {name!r}; figures are: {', '.join(figure_names())}")
+    return importlib.import_module(f"figgen.{name}")
+
+
+def config(name: str, mode: str) -> dict:
+    cfg = read_config(name)
+    if set(cfg) != set(MODES):
+        raise FigureError(f"figgen/{name}.py: CONFIG must have exactly the keys {MODES}")
+    return dict(cfg[mode])
+
+
+def _versions() -> dict:
+    versions = {"python": platform.python_version(), "numpy": np.__version__}
+    for lib in ("torch", "scipy"):
+        if lib in sys.modules:
+            versions[lib] = sys.modules[lib].__version__
+    return versions
+
+
+def check_finite(name: str, arrays: dict) -> None:
+    for key, value in arrays.items():
+        value = np.asarray(value)
+        if value.dtype.kind in "fc" and not np.all(np.isfinite(value)):
+            raise FigureError(f"figure {name}: data[{key!r}] has NaN or inf (training diverged?)")
+
+
+def run_compute(name: str, mode: str, device: str | None = None) -> tuple[dict, dict]:
+    """Compute a figure's data in memory (tests use this directly) and return (arrays, meta)."""
+    module = load_module(name)
+    cfg = config(name, mode)
+    if device is None:
+        device = select_device() if _uses_torch(module) else "cpu"
+    start = time.perf_counter()
+    arrays = module.compute(cfg, device)
+    wall = time.perf_counter() - start
+    check_finite(name, arrays)
+    meta = {
+        "figure": name,
+        "mode": mode,
+        "config": cfg,
+        "seed": cfg.get("seed"),
+        "device": _device_name(device),
+        "versions": _versions(),
+        "wall_time_s": round(wall, 3),
+        "hash": compute_hash(name, mode, cfg),
+        "code": f"figgen/{name}.py",
+    }
+    return arrays, meta
+
+
+def compute(name: str, mode: str | None = None, device: str | None = None) -> dict:
+    mode = mode or store.resolve_mode(name)
+    arrays, meta = run_compute(name, mode, device)
+    store.save(name, mode, arrays, meta)
+    return meta
+
+
+def _uses_torch(module) -> bool:
+    return "torch" in getattr(module, "__dict__", {}) or getattr(module, "USES_TORCH", False)
+
+
+def _device_name(device: str) -> str:
+    if device == "cuda":
+        import torch
+
+        return f"cuda ({torch.cuda.get_device_name(0)})"
+    return device
+
+
+def format_param(value) -> str:
+    """A config value as LaTeX text for captions: 2000 -> 2000, 1e-05 -> 10^{-5}, lists joined."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
+            exponent = math.floor(math.log10(abs(value)))
+            mantissa = value / 10 ** exponent
+            if math.isclose(mantissa, round(mantissa)) and round(mantissa) == 1:
+                return f"\\ensuremath{{10^{{{exponent}}}}}"
+            return f"\\ensuremath{{{mantissa:g}\\times 10^{{{exponent}}}}}"
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_param(v) for v in value)
+    from coursebuild.latex_escape import escape_latex
+
+    return escape_latex(str(value))
+
+
+def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None) -> str:
+    from coursebuild.latex_escape import escape_latex
+
+    lines = [f"% Written by figgen from figures/data/{name}.{meta['mode']}.json; do not edit."]
+    params = dict(meta["config"])
+    params.update(extra)
+    params["mode"] = meta["mode"]
+    for key in sorted(params):
+        if not key.replace("_", "").isalnum():
+            raise FigureError(f"figure {name}: parameter name {key!r} must be letters, digits and _")
+        lines.append(f"\\figsetparam{{{name}}}{{{key}}}{{{format_param(params[key])}}}")
+    script = f"figgen/{name}.py"
+    label = f"\\texttt{{{escape_latex(script)}}}"
+    if repository:
+        url = repository.rstrip("/") + "/blob/main/" + script
+        label = f"\\href{{{escape_latex(url, url=True)}}}{{{label}}}"
+    provenance = f"Computed by {label}, {meta['mode']} mode."
+    lines.append(f"\\figsetparam{{{name}}}{{provenance}}{{{provenance}}}")
+    return "\n".join(lines) + "\n"
+
+
+def plot(name: str, repository: str | None = None) -> str:
+    """Draw a figure from its saved data into figures/NAME.pdf and figures/NAME.tex."""
+    import matplotlib
+
+    from figgen.core import style
+
+    mode = store.resolve_mode(name)
+    if not store.is_current(name, mode):
+        raise FigureError(f"figure {name}: no up-to-date {mode}-mode data; run ./doit figdata:{name}")
+    arrays, meta = store.load(name, mode)
+    module = load_module(name)
+    with matplotlib.rc_context(style.rc()):
+        fig = module.plot(arrays, meta["config"])
+        pdf = style.pdf_bytes(fig)
+    extra = module.caption_params(arrays, meta["config"]) if hasattr(module, "caption_params") else {}
+    atomic.write_bytes(figure_pdf(name), pdf)
+    atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository))
+    return mode
+
+
+__all__ = ["compute", "plot", "run_compute", "config", "load_module", "FigureError"]

@@ -1,0 +1,79 @@
+"""Saving and loading a figure's data: arrays in .npz, metadata in .json, both atomic."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from coursebuild import atomic
+from figgen.core.hashing import compute_hash, read_config
+from figgen.core.modes import MODES, cuda_present, requested_mode
+from figgen.core.paths import data_paths
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """A .npz whose bytes depend on the arrays only (np.savez stamps the current time)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key in sorted(arrays):
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            arr = io.BytesIO()
+            np.lib.format.write_array(arr, np.ascontiguousarray(arrays[key]), allow_pickle=False)
+            zf.writestr(info, arr.getvalue())
+    return buf.getvalue()
+
+
+def save(name: str, mode: str, arrays: dict, meta: dict) -> None:
+    npz, js = data_paths(name, mode)
+    clean = {k: np.asarray(v) for k, v in arrays.items()}
+    for key, value in clean.items():
+        if value.dtype == object:
+            raise TypeError(f"figure {name}: data[{key!r}] is not a plain numeric array")
+    # The arrays first: metadata (with the hash) is what marks the pair complete.
+    atomic.write_bytes(npz, _npz_bytes(clean))
+    atomic.write_text(js, json.dumps(meta, indent=1, sort_keys=True) + "\n")
+
+
+def load(name: str, mode: str) -> tuple[dict[str, np.ndarray], dict]:
+    npz, js = data_paths(name, mode)
+    meta = json.loads(js.read_text())
+    with np.load(npz, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    return arrays, meta
+
+
+def recorded_hash(name: str, mode: str) -> str | None:
+    npz, js = data_paths(name, mode)
+    if not (npz.is_file() and js.is_file()):
+        return None
+    try:
+        return json.loads(js.read_text()).get("hash")
+    except (OSError, ValueError):
+        return None  # a corrupted metadata file is simply stale data
+
+
+def is_current(name: str, mode: str) -> bool:
+    cfg = read_config(name)[mode]
+    return recorded_hash(name, mode) == compute_hash(name, mode, cfg)
+
+
+def resolve_mode(name: str) -> str:
+    """The mode whose data the figure is drawn from (see figgen.core.modes)."""
+    mode = requested_mode()
+    if mode != "auto":
+        return mode
+    if is_current(name, "full") or cuda_present():
+        return "full"
+    return "quick"
+
+
+def stale_committed(name: str) -> bool:
+    """Full-mode data exists but the code or config has moved on since it was computed."""
+    return recorded_hash(name, "full") is not None and not is_current(name, "full")
+
+
+__all__ = ["MODES", "save", "load", "is_current", "resolve_mode", "stale_committed"]
