@@ -1,0 +1,120 @@
+"""Wigner's semicircle law for the Gaussian orthogonal ensemble, and its moments (Catalan numbers).
+
+Theory (Wigner 1958; Anderson, Guionnet and Zeitouni 2010, ch. 2). Let W = (G + G^T) / sqrt(2 d)
+with G a d x d matrix of i.i.d. N(0, 1) entries: W is symmetric, its off-diagonal entries have
+variance 1/d and its diagonal entries 2/d (the GOE). The empirical spectral distribution of W
+converges almost surely to the semicircle law
+
+    sigma(dx) = sqrt(4 - x^2) / (2 pi) 1[-2, 2](x) dx,
+
+whose odd moments vanish and whose even moments are the Catalan numbers,
+int x^{2k} sigma(dx) = C_k = binom(2k, k) / (k + 1). Chapter 5 (notes/chapters/random-matrices.tex)
+proves the law through the self-consistent equation m(z) = -1 / (z + m(z)) of the Stieltjes
+transform; the moments illustrate the moment method.
+"""
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+
+CONFIG = {
+    "quick": {"d": 1000, "reps": 1, "bins": 50, "max_moment": 5, "seed": 0},
+    "full": {"d": 4000, "reps": 8, "bins": 80, "max_moment": 5, "seed": 0},
+}
+
+
+def semicircle_density(x: np.ndarray) -> np.ndarray:
+    """sqrt(4 - x^2) / (2 pi) on [-2, 2], zero outside."""
+    x = np.asarray(x, dtype=float)
+    return np.sqrt(np.clip(4.0 - x**2, 0.0, None)) / (2 * np.pi)
+
+
+def semicircle_cdf(x: np.ndarray) -> np.ndarray:
+    """Distribution function 1/2 + x sqrt(4 - x^2) / (4 pi) + arcsin(x/2) / pi on [-2, 2]."""
+    x = np.clip(np.asarray(x, dtype=float), -2.0, 2.0)
+    return 0.5 + x * np.sqrt(4.0 - x**2) / (4 * np.pi) + np.arcsin(x / 2) / np.pi
+
+
+def semicircle_stieltjes(z: np.ndarray) -> np.ndarray:
+    """m(z) = int sigma(dx) / (x - z) = (-z + sqrt(z - 2) sqrt(z + 2)) / 2, the root of
+    m^2 + z m + 1 = 0 with m(z) ~ -1/z at infinity (principal square roots)."""
+    z = np.asarray(z, dtype=complex)
+    return (-z + np.sqrt(z - 2) * np.sqrt(z + 2)) / 2
+
+
+def catalan(k: int) -> int:
+    """C_k = binom(2k, k) / (k + 1): the 2k-th moment of the semicircle law."""
+    return comb(2 * k, k) // (k + 1)
+
+
+def ks_distance(eigs: np.ndarray, cdf) -> float:
+    """sup_x |F_emp(x) - F(x)| for a sample without ties and a continuous distribution function."""
+    e = np.sort(np.asarray(eigs, dtype=float))
+    m = len(e)
+    f = cdf(e)
+    i = np.arange(1, m + 1)
+    return float(max(np.max(i / m - f), np.max(f - (i - 1) / m)))
+
+
+def goe(rng: np.random.Generator, d: int) -> np.ndarray:
+    """A d x d GOE matrix normalised so that the off-diagonal entries have variance 1/d."""
+    G = rng.standard_normal((d, d))
+    return (G + G.T) / np.sqrt(2 * d)
+
+
+def compute(cfg: dict, device: str) -> dict:
+    rng = np.random.default_rng(cfg["seed"])
+    d, reps, kmax = cfg["d"], cfg["reps"], cfg["max_moment"]
+    eigs = np.empty((reps, d))
+    for r in range(reps):
+        eigs[r] = np.linalg.eigvalsh(goe(rng, d))
+    ks = np.arange(1, kmax + 1)
+    # Normalised traces (1/d) tr W^{2k} of each draw, from the eigenvalues.
+    moments = np.stack([np.mean(eigs ** (2 * k), axis=1) for k in ks], axis=1)
+    return {"eigs": eigs.ravel(), "k": ks, "moments": moments,
+            "lmin": eigs.min(axis=1), "lmax": eigs.max(axis=1)}
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, (ax, bx) = new_figure(rel_width=1.0, ratio=0.75, ncols=2)
+    bins = np.linspace(-2.3, 2.3, cfg["bins"] + 1)
+    ax.hist(data["eigs"], bins=bins, density=True, color=PALETTE["sky"], alpha=0.75,
+            edgecolor="white", linewidth=0.3, label="eigenvalues of $W$")
+    grid = np.linspace(-2, 2, 600)
+    ax.plot(grid, semicircle_density(grid), color=PALETTE["black"], label=r"$\sqrt{4-x^2}/(2\pi)$")
+    ax.set_xlabel(r"eigenvalue $\lambda$")
+    ax.set_ylabel("density")
+    ax.set_ylim(0, 0.45)
+    ax.legend(loc="upper right", fontsize=7)
+    ax.set_title(rf"GOE, $d = {cfg['d']}$")
+
+    k = data["k"]
+    moments = data["moments"]
+    mean = moments.mean(axis=0)
+    theory = np.array([catalan(int(j)) for j in k], dtype=float)
+    bx.plot(k, theory, color=PALETTE["black"], marker="_", markersize=10, linestyle="none",
+            label=r"Catalan number $C_k$")
+    if moments.shape[0] > 1:
+        err = moments.std(axis=0, ddof=1) / np.sqrt(moments.shape[0])
+        bx.errorbar(k, mean, yerr=err, fmt="o", color=PALETTE["vermillion"],
+                    label=r"$\frac1d\operatorname{tr} W^{2k}$")
+    else:
+        bx.plot(k, mean, "o", color=PALETTE["vermillion"], label=r"$\frac1d\operatorname{tr} W^{2k}$")
+    bx.set_yscale("log")
+    bx.set_xticks(k)
+    bx.set_xlabel("$k$")
+    bx.set_ylabel("moment of order $2k$")
+    bx.legend(loc="upper left", fontsize=7)
+    bx.set_title("moments")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    theory = np.array([catalan(int(j)) for j in data["k"]], dtype=float)
+    rel = np.abs(data["moments"].mean(axis=0) / theory - 1)
+    return {"ks": round(ks_distance(data["eigs"], semicircle_cdf), 4),
+            "max_moment_rel_error_percent": round(100 * float(rel.max()), 1),
+            "lmax_observed": round(float(data["lmax"].max()), 3)}
