@@ -1,0 +1,133 @@
+"""Nearest-neighbour distance of n uniform points on the unit torus [0,1)^d against n.
+
+Theory. Let X_1..X_n be uniform on the flat torus [0,1)^d and x a fresh uniform query point. For
+r <= 1/2 the Euclidean ball of radius r around x does not overlap itself on the torus, so it has
+volume V_d r^d with V_d = pi^{d/2} / Gamma(d/2 + 1), and the distance D from x to its nearest
+neighbour satisfies P(D > r) = (1 - V_d r^d)^n. Hence
+
+    E D = int_0^{1/2} (1 - V_d r^d)^n dr + (a tail below (1 - V_d 2^{-d})^n, negligible here),
+
+and n^{1/d} E D -> Gamma(1 + 1/d) V_d^{-1/d}: on a log-log plot the slope in n is -1/d (chapter
+"The curse of dimensionality"; Gyorfi et al. 2002, ch. 6, for nearest-neighbour distances).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+CONFIG = {
+    "quick": {"dims": [1, 2, 3, 4, 5], "n_min": 100, "n_max": 6400, "num_n": 7, "min_reps": 10,
+              "point_budget": 64000, "query_budget": 8000, "seed": 0},
+    "full": {"dims": [1, 2, 3, 4, 5, 6, 8, 10], "n_min": 100, "n_max": 409600, "num_n": 13, "min_reps": 40,
+             "point_budget": 4096000, "query_budget": 400000, "seed": 0},
+}
+
+
+def ball_volume(d: int) -> float:
+    """V_d = pi^{d/2} / Gamma(d/2 + 1), the volume of the unit Euclidean ball of R^d."""
+    from scipy.special import gammaln
+
+    return float(np.exp(0.5 * d * np.log(np.pi) - gammaln(0.5 * d + 1)))
+
+
+def theory(n, d: int) -> np.ndarray:
+    """E D = int_0^{1/2} (1 - V_d r^d)^n dr, by quadrature (one value per entry of n)."""
+    from scipy.integrate import quad
+
+    v = ball_volume(d)
+    n = np.atleast_1d(np.asarray(n, dtype=float))
+    out = []
+    for m in n:
+        # The integrand drops from 1 to ~0 around r ~ (V_d m)^{-1/d}: give quad that scale.
+        scale = (v * m) ** (-1.0 / d)
+        f = lambda r: np.exp(m * np.log1p(-v * r**d))  # noqa: E731
+        top = min(0.5, 40 * scale)
+        value = quad(f, 0.0, top, points=[scale], limit=200, epsabs=1e-13, epsrel=1e-10)[0]
+        out.append(value)
+    return np.array(out)
+
+
+def asymptotic(n, d: int) -> np.ndarray:
+    """Gamma(1 + 1/d) (V_d n)^{-1/d}, the large-n equivalent of E D."""
+    from scipy.special import gamma
+
+    return gamma(1 + 1.0 / d) * (ball_volume(d) * np.asarray(n, dtype=float)) ** (-1.0 / d)
+
+
+def sample_sizes(cfg: dict) -> np.ndarray:
+    return np.unique(np.geomspace(cfg["n_min"], cfg["n_max"], cfg["num_n"]).round().astype(int))
+
+
+def fitted_slope(n: np.ndarray, dist: np.ndarray) -> float:
+    """Least-squares slope of log dist against log n."""
+    return float(np.polyfit(np.log(n), np.log(dist), 1)[0])
+
+
+def batched_nn_distances(rng: np.random.Generator, d: int, n: int, reps: int, queries: int) -> np.ndarray:
+    """Torus nearest-neighbour distances of `queries` fresh points to `reps` independent clouds.
+
+    All clouds go into one k-d tree: repetition r gets an extra coordinate r * gap, periodic with
+    period reps * gap. Within a cloud every distance is at most sqrt(d)/2 < gap, while points of
+    other clouds are at least gap away, so each query's neighbour lies in its own cloud and the
+    distances are exactly those of `reps` separate trees. Returns an array (reps, queries).
+    """
+    from scipy.spatial import cKDTree
+
+    gap = float(np.sqrt(d))
+    box = np.r_[np.ones(d), reps * gap]
+    tags = np.repeat(np.arange(reps) * gap, n)[:, None]
+    points = np.hstack([rng.random((reps * n, d)), tags])
+    qtags = np.repeat(np.arange(reps) * gap, queries)[:, None]
+    q = np.hstack([rng.random((reps * queries, d)), qtags])
+    dist, _ = cKDTree(points, boxsize=box).query(q, k=1)
+    return dist.reshape(reps, queries)
+
+
+def compute(cfg: dict, device: str) -> dict:
+    from figgen.core.progress import progress
+
+    rng = np.random.default_rng(cfg["seed"])
+    dims = np.asarray(cfg["dims"], dtype=int)
+    ns = sample_sizes(cfg)
+    mean = np.zeros((len(dims), len(ns)))
+    sem = np.zeros_like(mean)
+    for i, d in enumerate(progress(list(dims), "dimensions")):
+        for j, n in enumerate(ns):
+            # Per repetition: a fresh point cloud, and the mean distance of fresh queries. Small
+            # clouds fluctuate most, so they get more repetitions (and fewer queries each).
+            reps = max(cfg["min_reps"], -(-cfg["point_budget"] // int(n)))
+            queries = max(1, -(-cfg["query_budget"] // reps))
+            dist = batched_nn_distances(rng, int(d), int(n), reps, queries)
+            per_rep = dist.mean(axis=1)
+            mean[i, j] = per_rep.mean()
+            sem[i, j] = per_rep.std(ddof=1) / np.sqrt(reps)
+    slopes = np.array([fitted_slope(ns, mean[i]) for i in range(len(dims))])
+    return {"dims": dims, "n": ns, "mean": mean, "sem": sem, "slopes": slopes}
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import CYCLE, PALETTE, new_figure
+
+    fig, ax = new_figure(rel_width=0.75, ratio=0.7)
+    n = data["n"]
+    grid = np.geomspace(n.min(), n.max(), 60)
+    for i, d in enumerate(data["dims"]):
+        colour = CYCLE[i % len(CYCLE)]
+        ax.plot(grid, theory(grid, int(d)), color=colour, lw=1.0)
+        ax.errorbar(n, data["mean"][i], yerr=data["sem"][i], fmt="o", color=colour, ms=3,
+                    label=f"$d={int(d)}$ (slope ${data['slopes'][i]:.3f}$)")
+    ax.plot([], [], color=PALETTE["black"], lw=1.0, label=r"theory $\textstyle\int_0^{1/2}(1-V_d r^d)^n\,\mathrm{d}r$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("number of points $n$")
+    ax.set_ylabel(r"mean nearest-neighbour distance $\mathbb{E}\,D$")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    rel = max(float(np.max(np.abs(data["mean"][i] / theory(data["n"], int(d)) - 1)))
+              for i, d in enumerate(data["dims"]))
+    return {"max_rel_error_percent": round(100 * rel, 1),
+            "slope_d1": round(float(data["slopes"][0]), 3),
+            "slope_dmax": round(float(data["slopes"][-1]), 3),
+            "dmax": int(data["dims"][-1])}
