@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from coursebuild import atomic
-from figgen.core import store
+from figgen.core import status, store
 from figgen.core.hashing import compute_hash, read_config
 from figgen.core.modes import MODES, FigureError, select_device
 from figgen.core.paths import figure_names, figure_pdf, figure_tex
@@ -70,7 +70,7 @@ def run_compute(name: str, mode: str, device: str | None = None) -> tuple[dict, 
 
 
 def compute(name: str, mode: str | None = None, device: str | None = None) -> dict:
-    mode = mode or store.resolve_mode(name)
+    mode = mode or status.resolve_mode(name)
     arrays, meta = run_compute(name, mode, device)
     store.save(name, mode, arrays, meta)
     return meta
@@ -136,8 +136,8 @@ def plot(name: str, repository: str | None = None) -> str:
 
     from figgen.core import style
 
-    mode = store.resolve_mode(name)
-    if not store.is_current(name, mode):
+    mode = status.resolve_mode(name)
+    if not status.is_current(name, mode):
         raise FigureError(f"figure {name}: no up-to-date {mode}-mode data; run ./doit figdata:{name}")
     arrays, meta = store.load(name, mode)
     module = load_module(name)

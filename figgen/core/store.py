@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from coursebuild import atomic
-from figgen.core.hashing import compute_hash, read_config
-from figgen.core.modes import MODES, cuda_present, requested_mode
+from figgen.core.modes import MODES
+from figgen.core.status import is_current, resolve_mode, stale_committed
 from figgen.core.paths import data_paths
 
 
@@ -44,36 +44,6 @@ def load(name: str, mode: str) -> tuple[dict[str, np.ndarray], dict]:
     with np.load(npz, allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
     return arrays, meta
-
-
-def recorded_hash(name: str, mode: str) -> str | None:
-    npz, js = data_paths(name, mode)
-    if not (npz.is_file() and js.is_file()):
-        return None
-    try:
-        return json.loads(js.read_text()).get("hash")
-    except (OSError, ValueError):
-        return None  # a corrupted metadata file is simply stale data
-
-
-def is_current(name: str, mode: str) -> bool:
-    cfg = read_config(name)[mode]
-    return recorded_hash(name, mode) == compute_hash(name, mode, cfg)
-
-
-def resolve_mode(name: str) -> str:
-    """The mode whose data the figure is drawn from (see figgen.core.modes)."""
-    mode = requested_mode()
-    if mode != "auto":
-        return mode
-    if is_current(name, "full") or cuda_present():
-        return "full"
-    return "quick"
-
-
-def stale_committed(name: str) -> bool:
-    """Full-mode data exists but the code or config has moved on since it was computed."""
-    return recorded_hash(name, "full") is not None and not is_current(name, "full")
 
 
 __all__ = ["MODES", "save", "load", "is_current", "resolve_mode", "stale_committed"]

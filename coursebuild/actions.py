@@ -1,0 +1,91 @@
+"""The Python actions that dodo.py's tasks run. Heavy imports happen here, inside the actions."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from coursebuild import atomic, paths
+from coursebuild.latex import LatexError, latexmk, source_date_epoch
+
+
+def _fail(message: str):
+    """doit prints a TaskFailed's message without a Python traceback."""
+    from doit.exceptions import TaskFailed
+
+    return TaskFailed(message)
+
+
+def _syllabus():
+    from coursebuild.syllabus import load
+
+    return load(paths.SYLLABUS)
+
+
+def render_tex(name: str):
+    from coursebuild.documents import documents
+    from coursebuild.tex import write_document
+
+    s = _syllabus()
+    doc = next(d for d in documents(s) if d.name == name)
+    write_document(doc, s)
+
+
+def compile_pdf(name: str, tex: str, outdir: str, pdf: str):
+    """latexmk, then publish the PDF into dist/ atomically: a failure leaves the old PDF in place."""
+    from pathlib import Path
+
+    try:
+        built = latexmk(Path(tex), Path(outdir), name)
+    except LatexError as exc:
+        return _fail(str(exc))
+    atomic.copy_file(built, pdf)
+    return True
+
+
+def write_xrefs(chapters: list[tuple[str, str, str]], aux: str):
+    from pathlib import Path
+
+    from coursebuild.xref import write_xref
+
+    for chapter_id, source, target in chapters:
+        write_xref(Path(source), Path(aux), Path(target), chapter_id)
+
+
+def _figure_env():
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    os.environ.setdefault("FORCE_SOURCE_DATE", "1")
+    # Under `doit -n 2` two figures train at once on a 2-core machine: one thread each.
+    if os.environ.get("DOIT_PARALLEL"):
+        import torch
+
+        torch.set_num_threads(1)
+
+
+def compute_figure(name: str):
+    from figgen.core import runner
+    from figgen.core.modes import FigureError
+
+    _figure_env()
+    try:
+        meta = runner.compute(name)
+    except FigureError as exc:
+        return _fail(str(exc))
+    print(f"figure {name}: computed in {meta['mode']} mode on {meta['device']} in {meta['wall_time_s']:.1f} s",
+          file=sys.stderr, flush=True)
+    return True
+
+
+def plot_figure(name: str, repository: str | None):
+    from figgen.core import runner
+    from figgen.core.modes import FigureError
+
+    _figure_env()
+    start = time.perf_counter()
+    try:
+        mode = runner.plot(name, repository)
+    except FigureError as exc:
+        return _fail(str(exc))
+    print(f"figure {name}: drawn from {mode}-mode data in {time.perf_counter() - start:.1f} s",
+          file=sys.stderr, flush=True)
+    return True

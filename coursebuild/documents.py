@@ -1,0 +1,82 @@
+"""The documents of the course: what each is made from and where its PDF goes.
+
+A Document is plain data that dodo.py turns into tasks and the renderer into LaTeX. Its `sources`
+are the hand-written files it inputs; figures are found by scanning them (see `figures_used`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursebuild import paths
+from coursebuild.syllabus import Syllabus
+
+FULL_NOTES = "lecture-notes"
+CHECKLIST = "maths-checklist"
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str                 # unique; also the LaTeX job name
+    kind: str                 # notes | chapter | homework | solutions | checklist
+    template: str             # templates/<template>
+    pdf: Path                 # where the finished PDF is published
+    sources: tuple[Path, ...] # hand-written LaTeX it inputs
+    title: str                # what the first page says (checked by the tests)
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def tex(self) -> Path:
+        return paths.BUILD_TEX / f"{self.name}.tex"
+
+    @property
+    def outdir(self) -> Path:
+        return paths.BUILD_LATEX / self.name
+
+    @property
+    def built_pdf(self) -> Path:
+        return self.outdir / f"{self.name}.pdf"
+
+    @property
+    def aux(self) -> Path:
+        return self.outdir / f"{self.name}.aux"
+
+
+def documents(s: Syllabus) -> list[Document]:
+    docs = [Document(FULL_NOTES, "notes", "notes.tex.j2", paths.DIST / f"{FULL_NOTES}.pdf",
+                     tuple(paths.chapter_source(c.id) for c in s.chapters), s.course.title)]
+    for c in s.chapters:
+        docs.append(Document(c.stem, "chapter", "chapter.tex.j2", paths.DIST / "notes" / f"{c.stem}.pdf",
+                             (paths.chapter_source(c.id),), c.title, {"chapter": c.id}))
+    for h in s.homework:
+        source = (paths.homework_source(h.id),)
+        docs.append(Document(h.id, "homework", "homework.tex.j2", paths.DIST / "homework" / f"{h.id}.pdf",
+                             source, h.title, {"homework": h.id, "solutions": False}))
+        docs.append(Document(f"{h.id}-solutions", "solutions", "homework.tex.j2",
+                             paths.DIST / "solutions" / f"{h.id}-solutions.pdf",
+                             source, h.title, {"homework": h.id, "solutions": True}))
+    docs.append(Document(CHECKLIST, "checklist", "checklist.tex.j2", paths.DIST / f"{CHECKLIST}.pdf",
+                         (paths.CHECKLIST_SOURCE,), s.checklist.title))
+    return docs
+
+
+_FIGURE_USE = re.compile(r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam)\s*\{([^}]+)\}")
+_CITE = re.compile(r"\\(?:cite[a-zA-Z]*|nocite)\s*(?:\[[^\]]*\]\s*)*\{")
+_COMMENT = re.compile(r"(?<!\\)%.*")
+
+
+def _text(path: Path) -> str:
+    try:
+        return _COMMENT.sub("", path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ""
+
+
+def figures_used(sources) -> list[str]:
+    """Figures named by \\coursefigure or \\figparam in the sources, sorted, without repeats."""
+    return sorted({m.group(1).strip() for src in sources for m in _FIGURE_USE.finditer(_text(src))})
+
+
+def cites(sources) -> bool:
+    return any(_CITE.search(_text(src)) for src in sources)

@@ -1,0 +1,126 @@
+"""Running LaTeX: latexmk with pdflatex, non-interactive, halting on the first error, no shell escape.
+
+On failure the log is boiled down to a few lines that name the source file under notes/ or
+templates/ and its line; an undefined reference or citation after the last pass is a failure too.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from coursebuild import paths
+
+
+class LatexError(Exception):
+    """str() is the short summary printed to the user."""
+
+
+def source_date_epoch() -> str:
+    """The last commit's time, so that two builds of one commit are byte-identical."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=paths.ROOT, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "0"
+
+
+def environment() -> dict:
+    env = dict(os.environ)
+    sep = os.pathsep
+    env.update({
+        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.ROOT), str(paths.NOTES), str(paths.FIGURES), ""]),
+        "BIBINPUTS": sep.join([str(paths.NOTES), ""]),
+        "SOURCE_DATE_EPOCH": source_date_epoch(),
+        "FORCE_SOURCE_DATE": "1",
+        # TeX may open files for writing only below the current or output directory.
+        "openout_any": "p",
+        "shell_escape": "f",
+    })
+    return env
+
+
+def latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
+    """Compile `tex` into outdir/jobname.pdf; raise LatexError with a summary on failure."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+           "-no-shell-escape", "-recorder", "-silent", f"-outdir={outdir}", f"-jobname={jobname}", str(tex)]
+    proc = subprocess.run(cmd, cwd=paths.ROOT, env=environment(), capture_output=True, text=True,
+                          errors="replace", timeout=900)
+    log = outdir / f"{jobname}.log"
+    log_text = log.read_text(errors="replace") if log.is_file() else ""
+    if proc.returncode != 0:
+        raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr))
+    unresolved = undefined_references(log_text)
+    if unresolved:
+        raise LatexError(summarise_undefined(jobname, tex, log, unresolved))
+    return outdir / f"{jobname}.pdf"
+
+
+_FILE_LINE = re.compile(r"^(?P<file>[^\s:][^:]*\.(?:tex|sty|cls|bbl|aux|j2)):(?P<line>\d+): (?P<msg>.*)$", re.M)
+
+
+def _source_of(file: str, line: int, tex: Path) -> str:
+    """Map a file seen in the log back to what the user edits."""
+    path = (paths.ROOT / file).resolve() if not os.path.isabs(file) else Path(file)
+    if path == tex.resolve():
+        return f"{paths.rel(tex)}:{line} (rendered from templates/; see the template named in its first line)"
+    return f"{paths.rel(path)}:{line}"
+
+
+def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output: str) -> str:
+    lines = [f"LaTeX failed on {jobname}"]
+    match = _FILE_LINE.search(log_text)
+    if match:
+        lines.append(f"  {_source_of(match['file'], int(match['line']), tex)}: {match['msg'].strip()}")
+        after = log_text[match.end():].splitlines()
+        context = [ln for ln in after[:8] if ln.strip()][:4]
+        lines += [f"    {ln.rstrip()}" for ln in context]
+    else:
+        bang = [ln for ln in log_text.splitlines() if ln.startswith("!")]
+        if bang:
+            lines.append(f"  {bang[0]}")
+        else:
+            tail = [ln for ln in output.splitlines() if ln.strip()][-5:]
+            lines += [f"  {ln}" for ln in tail]
+    bib = log.with_suffix(".blg")
+    if bib.is_file():
+        errors = [ln for ln in bib.read_text(errors="replace").splitlines() if "error" in ln.lower()][:2]
+        lines += [f"  bibtex: {ln.strip()}" for ln in errors]
+    lines.append(f"  full log: {paths.rel(log)}")
+    return "\n".join(lines[:15])
+
+
+_UNDEFINED = re.compile(r"(Reference|Citation) `([^']+)' on page \d+ undefined on input line (\d+)")
+
+
+def undefined_references(log_text: str) -> list[tuple[str, str, str]]:
+    # Only the last pass counts: latexmk's earlier passes are in earlier logs, overwritten.
+    found = []
+    for kind, key, line in _UNDEFINED.findall(log_text):
+        if (kind, key, line) not in found:
+            found.append((kind, key, line))
+    return found
+
+
+def _where_used(key: str) -> str:
+    pattern = re.compile(r"\\[a-zA-Z]*(?:ref|cite[a-zA-Z]*)\*?(?:\[[^\]]*\])*\{[^}]*\b" + re.escape(key) + r"\b")
+    for src in sorted(paths.NOTES.rglob("*.tex")):
+        for number, text in enumerate(src.read_text(errors="replace").splitlines(), 1):
+            if pattern.search(text):
+                return f"{paths.rel(src)}:{number}"
+    return "?"
+
+
+def summarise_undefined(jobname: str, tex: Path, log: Path, unresolved) -> str:
+    lines = [f"LaTeX left {len(unresolved)} undefined reference(s) or citation(s) in {jobname}"]
+    for kind, key, _ in unresolved[:12]:
+        lines.append(f"  {_where_used(key)}: {kind.lower()} '{key}' is undefined")
+    lines.append(f"  full log: {paths.rel(log)}")
+    return "\n".join(lines[:15])

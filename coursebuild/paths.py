@@ -1,0 +1,40 @@
+"""Every path of the project, in one place; nothing else spells out a file name."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SYLLABUS = ROOT / "syllabus.yaml"
+NOTES = ROOT / "notes"
+CHAPTERS = NOTES / "chapters"
+HOMEWORK = NOTES / "homework"
+CHECKLIST_SOURCE = NOTES / "maths-checklist.tex"
+BIBLIOGRAPHY = NOTES / "references.bib"
+STYLE_FILES = (NOTES / "course.sty", NOTES / "notation.tex")
+TEMPLATES = ROOT / "templates"
+FIGURES = ROOT / "figures"
+BUILD = ROOT / "build"
+BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference files
+BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
+DIST = ROOT / "dist"
+
+
+def chapter_source(chapter_id: str) -> Path:
+    return CHAPTERS / f"{chapter_id}.tex"
+
+
+def homework_source(homework_id: str) -> Path:
+    return HOMEWORK / f"{homework_id}.tex"
+
+
+def xref_file(stem: str) -> Path:
+    """Labels of other chapters that a chapter's own PDF refers to, taken from the full notes."""
+    return BUILD_TEX / f"{stem}-xref.tex"
+
+
+def rel(path: Path) -> str:
+    """A path as the user sees it (relative to the project) for messages."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

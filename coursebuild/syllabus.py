@@ -1,0 +1,392 @@
+"""The one loader of syllabus.yaml: typed objects, or one clear line per problem.
+
+The schema is a set of pydantic models (unknown keys forbidden). YAML is read twice: once as a
+node tree to know the line of every key, once as plain data to validate. Dates stay strings for
+YAML so that an impossible date (2025-02-30) is a validation error, not a crash of the parser.
+Problems are collected over the whole file and reported together as
+``syllabus.yaml:LINE: key.path: what is wrong``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class SyllabusError(Exception):
+    """Raised with every problem of the file; str() is one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Field(min_length=1)
+
+
+class Program(_Strict):
+    short: str = NonEmpty
+    name: str = NonEmpty
+
+
+class ClassTimes(_Strict):
+    day: Literal[WEEKDAYS]  # type: ignore[valid-type]
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        try:
+            dt.time.fromisoformat(value)
+        except ValueError:
+            raise ValueError("expected a time of day as HH:MM, for example 09:00") from None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if dt.time.fromisoformat(self.end) <= dt.time.fromisoformat(self.start):
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        return self
+
+    @property
+    def text(self) -> str:
+        return f"{self.day}s, {self.start}\u2013{self.end}"
+
+
+class Literature(_Strict):
+    author: str = NonEmpty
+    title: str = NonEmpty
+    kind: str = NonEmpty
+    url: Optional[str] = None
+    cite: Optional[str] = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+            raise ValueError("expected an http(s) address")
+        return value
+
+
+class Course(_Strict):
+    title: str = NonEmpty
+    programs: list[Program] = Field(min_length=1)
+    level: str = NonEmpty
+    university: str = NonEmpty
+    instructor: str = NonEmpty
+    email: str
+    semester: str = NonEmpty
+    class_times: ClassTimes
+    location: str = NonEmpty
+    evaluation: str = NonEmpty
+    repository: Optional[str] = None
+    description: str = NonEmpty
+    topics: list[str] = Field(min_length=1)
+    requirement: str = NonEmpty
+    literature: list[Literature] = Field(min_length=1)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+            raise ValueError("expected an e-mail address")
+        return value
+
+    @field_validator("repository")
+    @classmethod
+    def _repository(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+            raise ValueError("expected an http(s) address of the repository, or null")
+        return value
+
+    @property
+    def programs_text(self) -> str:
+        return " and ".join(p.short for p in self.programs)
+
+
+class Checklist(_Strict):
+    title: str = NonEmpty
+    subtitle: str = NonEmpty
+
+
+class Chapter(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str = NonEmpty
+    number: int = 0  # set from the order of the list
+
+    @property
+    def stem(self) -> str:
+        return f"{self.number:02d}-{self.id}"
+
+
+class Homework(_Strict):
+    id: str = Field(pattern=r"^hw[0-9]+$")
+    title: str = NonEmpty
+
+    @property
+    def number(self) -> int:
+        return int(self.id[2:])
+
+
+class Material(_Strict):
+    chapter: Optional[str] = None
+    homework: Optional[str] = None
+    solutions: Optional[str] = None
+    sections: Optional[tuple[str, str]] = None
+    release: Optional[dt.date] = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        kinds = [k for k in ("chapter", "homework", "solutions") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a material names exactly one of chapter, homework or solutions")
+        if self.sections is not None and self.chapter is None:
+            raise ValueError("sections applies to a chapter only")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("chapter", "homework", "solutions") if getattr(self, k) is not None)
+
+    @property
+    def ref(self) -> str:
+        return getattr(self, self.kind)
+
+
+class Lecture(_Strict):
+    date: dt.date
+    topics: list[str] = []
+    materials: list[Material] = []
+    no_class: bool = False
+
+    @model_validator(mode="after")
+    def _content(self):
+        if self.no_class and (self.topics or self.materials):
+            raise ValueError("a no_class row has no topics or materials")
+        if not self.no_class and not self.topics:
+            raise ValueError("a lecture needs topics (or no_class: true)")
+        return self
+
+
+class Syllabus(_Strict):
+    course: Course
+    checklist: Checklist
+    chapters: list[Chapter] = Field(min_length=1)
+    homework: list[Homework] = []
+    schedule: list[Lecture] = Field(min_length=1)
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        return next(c for c in self.chapters if c.id == chapter_id)
+
+    def sheet(self, homework_id: str) -> Homework:
+        return next(h for h in self.homework if h.id == homework_id)
+
+
+# ------------------------------------------------------------------------------------------
+# Reading YAML with line numbers
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings (pydantic parses and checks them)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line_map(node, path=(), lines=None) -> dict[tuple, int]:
+    """Every key path in the document -> its 1-based line."""
+    if lines is None:
+        lines = {}
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = path + (key_node.value,)
+            lines[key_path] = key_node.start_mark.line + 1
+            _line_map(value_node, key_path, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            _line_map(item, path + (index,), lines)
+    return lines
+
+
+def _duplicate_keys(node, path, lines, problems, where):
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for key_node, value_node in node.value:
+            if key_node.value in seen:
+                problems.append(f"{where}:{key_node.start_mark.line + 1}: "
+                                f"{_dotted(path + (key_node.value,))}: key appears twice "
+                                f"(first on line {seen[key_node.value]})")
+            seen[key_node.value] = key_node.start_mark.line + 1
+            _duplicate_keys(value_node, path + (key_node.value,), lines, problems, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _duplicate_keys(item, path + (index,), lines, problems, where)
+
+
+def _dotted(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_for(lines: dict, path: tuple) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _model_for(path: tuple):
+    """The model whose fields are valid at `path` (for 'did you mean')."""
+    model = Syllabus
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        for _ in range(3):
+            args = getattr(annotation, "__args__", None)
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                break
+            if not args:
+                break
+            annotation = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), args[0])
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def _describe(error: dict) -> str:
+    kind, loc = error["type"], error["loc"]
+    if kind == "extra_forbidden":
+        model = _model_for(tuple(p for p in loc[:-1] if not isinstance(p, str) or p in _all_fields()))
+        known = sorted(model.model_fields) if model else []
+        known = [k for k in known if k != "number"]
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else (f"; expected one of {', '.join(known)}" if known else "")
+        return f"unknown key{hint}"
+    if kind == "missing":
+        return "required key is missing"
+    message = error["msg"]
+    message = re.sub(r"^Value error, ", "", message)
+    message = message.replace("Input should be a valid date or datetime, ", "not a valid date: ")
+    if "input" in error and kind not in ("model_type",) and not isinstance(error["input"], (dict, list)):
+        message += f" (got {error['input']!r})"
+    return message
+
+
+def _all_fields() -> set[str]:
+    names = set()
+    for model in (Syllabus, Course, Program, ClassTimes, Literature, Checklist, Chapter, Homework, Material, Lecture):
+        names |= set(model.model_fields)
+    return names
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """pydantic inserts union/literal tags into locations; keep real keys and indices."""
+    return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^function-", str(p)))
+
+
+def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
+    """Checks across entries (unique ids, materials that exist, dates in order).
+
+    They run on the raw data, whatever else is wrong, so that one run reports every problem.
+    """
+    def items(key):
+        value = data.get(key)
+        return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+    problems = []
+    ids: dict[str, set] = {}
+    for kind in ("chapters", "homework"):
+        seen: dict[str, int] = {}
+        for index, item in items(kind):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                problems.append(((kind, index, "id"), f"duplicate id '{ident}' (also {kind}[{seen[ident]}])"))
+            seen.setdefault(ident, index)
+        ids[kind] = set(seen)
+    previous = None
+    for index, lecture in items("schedule"):
+        try:
+            date = dt.date.fromisoformat(str(lecture.get("date")))
+        except ValueError:
+            date = None
+        if date is not None and previous is not None and date <= previous:
+            problems.append((("schedule", index, "date"), f"{date} is not after the previous row ({previous})"))
+        previous = date or previous
+        materials = lecture.get("materials")
+        for m_index, material in enumerate(materials if isinstance(materials, list) else []):
+            if not isinstance(material, dict):
+                continue
+            for kind, known, what in (("chapter", ids["chapters"], "chapter"),
+                                      ("homework", ids["homework"], "homework sheet"),
+                                      ("solutions", ids["homework"], "homework sheet")):
+                ref = material.get(kind)
+                if isinstance(ref, str) and ref not in known:
+                    close = difflib.get_close_matches(ref, sorted(known), n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    problems.append((("schedule", index, "materials", m_index, kind),
+                                     f"no {what} with id '{ref}'{hint}"))
+    return problems
+
+
+def load(path: Path | str) -> Syllabus:
+    """Load and validate syllabus.yaml; raise SyllabusError listing every problem."""
+    path = Path(path)
+    where = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SyllabusError([f"{where}: file not found ({path})"]) from None
+    except UnicodeDecodeError as exc:
+        raise SyllabusError([f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SyllabusError([f"{where}:{line}: not valid YAML: {problem}"]) from None
+    if not isinstance(data, dict):
+        raise SyllabusError([f"{where}:1: expected a mapping with keys course, checklist, chapters, homework, schedule"])
+    lines = _line_map(node)
+    problems: list[str] = []
+    _duplicate_keys(node, (), lines, problems, where)
+    found: list[tuple[int, str]] = []
+    syllabus = None
+    try:
+        syllabus = Syllabus.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = _clean_loc(error["loc"])
+            found.append((_line_for(lines, loc), f"{_dotted(loc)}: {_describe(error)}"))
+    for loc, message in _cross_checks(data):
+        found.append((_line_for(lines, loc), f"{_dotted(loc)}: {message}"))
+    problems += [f"{where}:{line}: {message}" for line, message in sorted(found, key=lambda x: x[0])]
+    if problems or syllabus is None:
+        raise SyllabusError(problems)
+    numbered = [c.model_copy(update={"number": i}) for i, c in enumerate(syllabus.chapters, 1)]
+    return syllabus.model_copy(update={"chapters": numbered})

@@ -1,0 +1,164 @@
+"""doit tasks that build the course: figures, then LaTeX, then every PDF.
+
+`doit list` reads as a table of contents. This file only declares tasks; the work is done by
+coursebuild/ and figgen/, imported lazily so that loading this file stays fast (no torch, no
+matplotlib, no figure module at load time).
+"""
+import sys
+
+from doit.tools import config_changed
+
+from coursebuild import actions, paths
+from coursebuild.documents import FULL_NOTES, documents, figures_used
+from coursebuild.syllabus import SyllabusError, load
+from figgen.core import paths as figpaths
+from figgen.core import status
+
+DOIT_CONFIG = {
+    "default_tasks": ["figure", "tex", "notes", "xref", "chapter", "homework", "solutions", "checklist"],
+    "dep_file": str(paths.BUILD / "doit-state.json"),
+    "backend": "json",
+    "verbosity": 1,
+    "action_string_formatting": "new",
+    "sort": "definition",
+}
+
+try:
+    SYLLABUS = load(paths.SYLLABUS)
+except SyllabusError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(2)
+
+DOCS = {d.name: d for d in documents(SYLLABUS)}
+FIGURES = figpaths.figure_names()
+try:
+    MODES = {name: status.resolve_mode(name) for name in FIGURES}
+except SyntaxError as exc:
+    print(f"{paths.rel(exc.filename)}:{exc.lineno}: {exc.msg}", file=sys.stderr)
+    sys.exit(2)
+except (ValueError, KeyError) as exc:
+    print(f"figgen: {exc}", file=sys.stderr)
+    sys.exit(2)
+STYLE = [str(p) for p in paths.STYLE_FILES]
+
+
+def _figure_files(doc):
+    missing = [f for f in figures_used(doc.sources) if f not in FIGURES]
+    if missing:
+        where = ", ".join(paths.rel(s) for s in doc.sources if any(m in s.read_text() for m in missing))
+        print(f"{where}: uses figure(s) {', '.join(missing)} but figgen/ has no such module", file=sys.stderr)
+        sys.exit(2)
+    return [str(p) for f in figures_used(doc.sources) for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
+
+
+def _pdf_task(doc, extra_deps=(), doc_line=None):
+    sources = [str(s) for s in doc.sources if s.exists()]
+    return {
+        "doc": doc_line or f"{doc.title} -> {paths.rel(doc.pdf)}",
+        "actions": [(actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf)])],
+        "file_dep": [str(doc.tex), *sources, *STYLE, str(paths.BIBLIOGRAPHY), *_figure_files(doc), *extra_deps],
+        "targets": [str(doc.pdf)],
+        "clean": True,
+    }
+
+
+def task_figdata():
+    """Compute each figure's data (quick on a CPU, full on a GPU; FIGGEN_MODE overrides)."""
+    for name in FIGURES:
+        mode = MODES[name]
+        npz, js = figpaths.data_paths(name, mode)
+        yield {
+            "name": name,
+            "doc": f"compute figures/data/{name}.{mode}.* with figgen/{name}.py",
+            "actions": [(actions.compute_figure, [name])],
+            # Current exactly when the recorded hash matches the code and config (not file times).
+            "uptodate": [lambda name=name, mode=mode: status.is_current(name, mode)],
+            "targets": [str(npz), str(js)],
+            "clean": mode == "quick",  # full-mode data is committed: never clean it
+            "verbosity": 2,
+        }
+
+
+def task_figure():
+    """Draw each figure from its saved data (restyling never recomputes)."""
+    for name in FIGURES:
+        mode = MODES[name]
+        yield {
+            "name": name,
+            "doc": f"draw figures/{name}.pdf from {mode}-mode data",
+            "actions": [(actions.plot_figure, [name, SYLLABUS.course.repository])],
+            "file_dep": [*map(str, figpaths.data_paths(name, mode)), str(figpaths.module_path(name)),
+                         str(figpaths.FIGGEN / "core" / "style.py")],
+            "targets": [str(figpaths.figure_pdf(name)), str(figpaths.figure_tex(name))],
+            "uptodate": [config_changed({"repository": SYLLABUS.course.repository})],
+            "clean": True,
+            "verbosity": 2,
+        }
+
+
+def task_tex():
+    """Render each document's LaTeX wrapper from its template and syllabus.yaml."""
+    for doc in DOCS.values():
+        yield {
+            "name": doc.name,
+            "doc": f"render {paths.rel(doc.tex)} from templates/{doc.template}",
+            "actions": [(actions.render_tex, [doc.name])],
+            "file_dep": [str(paths.SYLLABUS), *[str(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))],
+                         *[str(s) for s in doc.sources if s.exists()]],
+            "targets": [str(doc.tex)],
+            "clean": True,
+        }
+
+
+def task_notes():
+    """The full lecture notes, all chapters with contents and bibliography."""
+    doc = DOCS[FULL_NOTES]
+    task = _pdf_task(doc, doc_line=f"full lecture notes -> {paths.rel(doc.pdf)}")
+    task["targets"].append(str(doc.aux))
+    return task
+
+
+def task_xref():
+    """Numbers of cross-chapter references, from the full notes, for the per-chapter PDFs."""
+    chapters = [(c.id, str(paths.chapter_source(c.id)), str(paths.xref_file(c.stem))) for c in SYLLABUS.chapters]
+    return {
+        "actions": [(actions.write_xrefs, [chapters, str(DOCS[FULL_NOTES].aux)])],
+        "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _ in chapters if paths.ROOT.joinpath(src).exists()]],
+        "targets": [target for _, _, target in chapters],
+        "clean": True,
+    }
+
+
+def task_chapter():
+    """One PDF per chapter, numbered as in the full notes."""
+    for c in SYLLABUS.chapters:
+        doc = DOCS[c.stem]
+        yield {"name": c.stem, **_pdf_task(doc, [str(paths.xref_file(c.stem))],
+                                           f"chapter {c.number}: {c.title} -> {paths.rel(doc.pdf)}")}
+
+
+def task_homework():
+    """Homework sheets for students (no solutions)."""
+    for h in SYLLABUS.homework:
+        yield {"name": h.id, **_pdf_task(DOCS[h.id], doc_line=f"homework {h.number}: {h.title} -> {paths.rel(DOCS[h.id].pdf)}")}
+
+
+def task_solutions():
+    """Homework sheets with their solutions, from the same sources."""
+    for h in SYLLABUS.homework:
+        doc = DOCS[f"{h.id}-solutions"]
+        yield {"name": h.id, **_pdf_task(doc, doc_line=f"solutions {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
+
+
+def task_checklist():
+    """The maths checklist linked from the course page."""
+    return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {paths.rel(DOCS['maths-checklist'].pdf)}")
+
+
+def task_test():
+    """Run the whole test suite (pytest)."""
+    return {
+        "actions": [f"{sys.executable} -m pytest -q -ra tests"],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
