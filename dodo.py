@@ -4,8 +4,10 @@
 coursebuild/ and figgen/, imported lazily so that loading this file stays fast (no torch, no
 matplotlib, no figure module at load time).
 """
+import os
 import sys
 
+from doit import get_var
 from doit.tools import config_changed
 
 from coursebuild import actions, paths
@@ -22,6 +24,11 @@ DOIT_CONFIG = {
     "action_string_formatting": "new",
     "sort": "definition",
 }
+
+# `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit` (and device=cuda as FIGGEN_DEVICE).
+for var, env in (("mode", "FIGGEN_MODE"), ("device", "FIGGEN_DEVICE")):
+    if get_var(var):
+        os.environ[env] = get_var(var)
 
 try:
     SYLLABUS = load(paths.SYLLABUS)
@@ -153,6 +160,15 @@ def task_solutions():
 def task_checklist():
     """The maths checklist linked from the course page."""
     return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {paths.rel(DOCS['maths-checklist'].pdf)}")
+
+
+def task_watch():
+    """Rebuild whatever a saved file affects, until Ctrl-C (for writing notes)."""
+    return {
+        "actions": [f"{sys.executable} -m coursebuild.watch"],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
 
 
 def task_test():

@@ -45,15 +45,20 @@ def _groups(text: str) -> list[str]:
 
 
 def aux_labels(aux_text: str) -> dict[str, str]:
-    """label -> the body of its \\newlabel line, with the hyperlink anchor blanked."""
+    """label -> the body of its \\newlabel line, without page number or hyperlink anchor."""
     out = {}
+    # Page numbers are dropped too: they differ between the two PDFs anyway, and keeping them
+    # would rebuild every chapter whenever an earlier chapter grows by a page.
     for key, rest in _NEWLABEL.findall(aux_text):
-        if not key.endswith("@cref"):
-            outer = _groups(rest)
-            inner = _groups(outer[0]) if outer else []
-            if len(inner) >= 4:
-                inner[3] = ""  # the hyperref anchor lives in the full notes, not here
-                rest = "{" + "".join("{" + f + "}" for f in inner) + "}"
+        outer = _groups(rest)
+        inner = _groups(outer[0]) if outer else []
+        if key.endswith("@cref"):
+            if len(inner) >= 2:
+                rest = "{{" + inner[0] + "}{[1][][]}}"
+        elif len(inner) >= 4:
+            inner[1] = ""  # page
+            inner[3] = ""  # the hyperref anchor lives in the full notes, not here
+            rest = "{" + "".join("{" + f + "}" for f in inner) + "}"
         out[key] = rest
     return out
 

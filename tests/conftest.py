@@ -1,0 +1,65 @@
+"""Shared fixtures: the project's root, and a built copy of the whole course for end-to-end tests."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def project_files(root: Path = ROOT) -> list[str]:
+    """Tracked and untracked-but-not-ignored files: what a fresh clone plus local edits holds."""
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=root, capture_output=True,
+                         text=True, check=True).stdout.split("\n")
+    return [f for f in out if f and (root / f).is_file()]
+
+
+def copy_project(dest: Path) -> Path:
+    for rel in project_files():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    return dest
+
+
+class Course:
+    """A copy of the project in a temporary directory, with helpers to run doit in it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def doit(self, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, **(env or {})}
+        full_env.pop("FIGGEN_MODE", None) if env is None or "FIGGEN_MODE" not in env else None
+        proc = subprocess.run([str(ROOT / ".venv" / "bin" / "doit"), *args], cwd=self.root, capture_output=True,
+                              text=True, env=full_env, timeout=1800)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"doit {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return proc
+
+    def ran(self, *args: str) -> set[str]:
+        """Run doit with the JSON reporter and return the names of the tasks that executed."""
+        proc = self.doit("--reporter=json", *args)
+        report = json.loads(proc.stdout[proc.stdout.index("{"):])
+        return {t["name"] for t in report["tasks"] if t["result"] != "up-to-date" and t["result"] != "ignore"}
+
+    def pdf_text(self, rel: str) -> str:
+        return subprocess.run(["pdftotext", "-layout", str(self.root / rel), "-"], capture_output=True,
+                              text=True, check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def built_course(tmp_path_factory) -> Course:
+    """One clean build of the whole course in a temporary copy (quick-mode figures where needed)."""
+    course = Course(copy_project(tmp_path_factory.mktemp("course")))
+    course.doit("-n", "2")
+    return course
