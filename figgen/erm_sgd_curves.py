@@ -1,0 +1,173 @@
+"""Training and test loss of a two-layer network trained by minibatch SGD on a teacher task.
+
+Setting. Inputs x ~ N(0, I_d / d), labels y = f*(x) + sigma * z with z ~ N(0, 1) independent of x,
+where the teacher f*(x) = sum_{k<=K} c_k tanh(sqrt(d) <u_k, x>) has K hidden units. The student is a
+two-layer ReLU network f(x) = m^{-1/2} sum_{j<=m} a_j relu(<w_j, x> + b_j), trained on n samples with
+the square loss (y - f(x))^2 by minibatch SGD (all layers, several seeds batched with torch.bmm).
+
+Theory. For the square loss the Bayes predictor is the regression function E[y | x] = f*(x) and the
+Bayes risk is the noise variance: R(f) = sigma^2 + E(f(x) - f*(x))^2 >= sigma^2 for every f
+(chapter 1, Bayes predictor for the square loss; e.g. Bach 2024, Learning Theory from First
+Principles, ch. 2). The test loss, an unbiased estimate of R on fresh samples, must therefore stay
+above the noise floor sigma^2, while the training loss of an overparametrised network (more
+parameters than samples) can go below it by fitting the noise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+
+CONFIG = {
+    "quick": {"d": 10, "teacher_width": 4, "width": 256, "n_train": 100, "n_test": 8000,
+              "sigma": 0.5, "lr": 0.3, "batch": 10, "epochs": 200, "num_evals": 18, "seeds": 5,
+              "seed": 0},
+    "full": {"d": 30, "teacher_width": 6, "width": 2048, "n_train": 500, "n_test": 50000,
+             "sigma": 0.5, "lr": 0.3, "batch": 20, "epochs": 2000, "num_evals": 30, "seeds": 20,
+             "seed": 0},
+}
+
+
+def bayes_risk(sigma: float) -> float:
+    """Risk of the regression function under the square loss: the noise variance sigma^2."""
+    return sigma**2
+
+
+def eval_epochs(cfg: dict) -> np.ndarray:
+    """Epochs after which the losses are recorded: 0 (initialisation) and log-spaced up to the end."""
+    grid = np.geomspace(1, cfg["epochs"], cfg["num_evals"]).round().astype(int)
+    return np.unique(np.concatenate([[0], grid]))
+
+
+def _teacher(x: torch.Tensor, u: torch.Tensor, c: torch.Tensor, d: int) -> torch.Tensor:
+    return torch.tanh(np.sqrt(d) * (x @ u)) @ c
+
+
+def _student(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    """x: (S, N, d) or (N, d) broadcast; w: (S, d, m); b: (S, 1, m); a: (S, m). Returns (S, N)."""
+    m = a.shape[1]
+    h = torch.relu(torch.matmul(x, w) + b)
+    return torch.einsum("snm,sm->sn", h, a) / np.sqrt(m)
+
+
+def _gradients(x, y, w, b, a):
+    """Gradients of each seed's minibatch loss mean_i (f(x_i) - y_i)^2 in (w, b, a).
+
+    Written out by hand (backpropagation through one hidden layer) to avoid autograd's overhead on
+    thousands of tiny steps; tests compare it with torch.autograd.
+    """
+    m = a.shape[1]
+    pre = torch.bmm(x, w) + b                        # (S, B, m)
+    h = torch.relu(pre)
+    out = torch.einsum("sbm,sm->sb", h, a) / np.sqrt(m)
+    g_out = 2.0 * (out - y) / y.shape[1]             # d loss / d out, (S, B)
+    ga = torch.einsum("sbm,sb->sm", h, g_out) / np.sqrt(m)
+    g_pre = g_out[:, :, None] * a[:, None, :] / np.sqrt(m) * (pre > 0)
+    gw = torch.bmm(x.transpose(1, 2), g_pre)         # (S, d, m)
+    gb = g_pre.sum(dim=1, keepdim=True)              # (S, 1, m)
+    return gw, gb, ga
+
+
+def compute(cfg: dict, device: str) -> dict:
+    if device != "cpu":
+        return _train(cfg, device)
+    # Thousands of tiny steps: one CPU thread avoids the threads' synchronisation cost.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _train(cfg, device)
+    finally:
+        torch.set_num_threads(threads)
+
+
+@torch.no_grad()
+def _train(cfg: dict, device: str) -> dict:
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    d, K, m, n, S = cfg["d"], cfg["teacher_width"], cfg["width"], cfg["n_train"], cfg["seeds"]
+    sigma, lr, B = cfg["sigma"], cfg["lr"], cfg["batch"]
+    dtype = torch.float32
+
+    def randn(*shape):
+        return torch.randn(*shape, generator=gen, dtype=dtype)
+
+    # One teacher with unit-norm directions and output weights of total variance about one.
+    u = randn(d, K)
+    u = u / u.norm(dim=0, keepdim=True)
+    c = randn(K) / np.sqrt(K)
+    # Each seed has its own training set and initialisation; the test set is shared.
+    x_train = randn(S, n, d) / np.sqrt(d)
+    y_train = _teacher(x_train, u, c, d) + sigma * randn(S, n)
+    x_test = randn(cfg["n_test"], d) / np.sqrt(d)
+    y_test = _teacher(x_test, u, c, d) + sigma * randn(cfg["n_test"])
+    w = randn(S, d, m)  # <w_j, x> ~ N(0, |x|^2) has variance about one at initialisation
+    b = randn(S, 1, m) * 0.1
+    a = randn(S, m)
+
+    x_train, y_train, x_test, y_test = (t.to(device) for t in (x_train, y_train, x_test, y_test))
+    w, b, a = w.to(device), b.to(device), a.to(device)
+    record = set(eval_epochs(cfg).tolist())
+    train_curve, test_curve = [], []
+
+    def evaluate():
+        tr = ((_student(x_train, w, b, a) - y_train) ** 2).mean(dim=1)
+        te = sum(((_student(xc, w, b, a) - yc) ** 2).sum(dim=1)
+                 for xc, yc in zip(x_test.split(4096), y_test.split(4096))) / len(y_test)
+        train_curve.append(tr.cpu().numpy())
+        test_curve.append(te.cpu().numpy())
+
+    evaluate()
+    rows = torch.arange(S, device=device)[:, None]
+    for epoch in progress(range(1, cfg["epochs"] + 1), "epochs"):
+        # Reshuffle each seed's training set once per epoch, then visit it in contiguous batches.
+        perm = torch.argsort(torch.rand(S, n, generator=gen), dim=-1).to(device)
+        xs, ys = x_train[rows, perm], y_train[rows, perm]
+        for k in range(0, n - B + 1, B):
+            gw, gb, ga = _gradients(xs[:, k:k + B], ys[:, k:k + B], w, b, a)
+            w -= lr * gw
+            b -= lr * gb
+            a -= lr * ga
+        if epoch in record:
+            evaluate()
+    return {
+        "epoch": eval_epochs(cfg),
+        "train": np.stack(train_curve, axis=1),  # (seeds, evaluations)
+        "test": np.stack(test_curve, axis=1),
+    }
+
+
+def _spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean = values.mean(axis=0)
+    return mean, values.std(axis=0, ddof=1)
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, ax = new_figure(rel_width=0.8)
+    # Epoch 0 cannot sit on a log axis; shift every epoch by one ("number of passes + 1").
+    t = data["epoch"] + 1
+    for key, colour, marker, label in (("test", PALETTE["vermillion"], "o", "test loss"),
+                                       ("train", PALETTE["blue"], "s", "training loss")):
+        mean, std = _spread(data[key])
+        ax.plot(t, mean, color=colour, linewidth=0.8, alpha=0.6)
+        ax.errorbar(t, mean, yerr=std, fmt=marker, color=colour, label=label)
+    ax.axhline(bayes_risk(cfg["sigma"]), color=PALETTE["black"], linestyle="--",
+               label=r"Bayes risk $\sigma^2$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"epoch $+\,1$")
+    ax.set_ylabel(r"mean square loss")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    final_test = float(data["test"][:, -1].mean())
+    final_train = float(data["train"][:, -1].mean())
+    return {
+        "final_test": f"{final_test:.3f}",
+        "final_train": f"{final_train:.3f}",
+        "bayes": f"{bayes_risk(cfg['sigma']):.3f}",
+        "num_params": cfg["width"] * (cfg["d"] + 2),
+    }
