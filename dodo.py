@@ -17,7 +17,7 @@ from figgen.core import paths as figpaths
 from figgen.core import status
 
 DOIT_CONFIG = {
-    "default_tasks": ["figure", "tex", "notes", "xref", "chapter", "homework", "solutions", "checklist"],
+    "default_tasks": ["figure", "tex", "notes", "xref", "chapter", "homework", "solutions", "checklist", "page"],
     "dep_file": str(paths.BUILD / "doit-state.json"),
     "backend": "json",
     "verbosity": 1,
@@ -25,8 +25,10 @@ DOIT_CONFIG = {
     "sort": "definition",
 }
 
-# `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit` (and device=cuda as FIGGEN_DEVICE).
-for var, env in (("mode", "FIGGEN_MODE"), ("device", "FIGGEN_DEVICE")):
+# `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
+# release dates are judged on) and preview=1 (ignore release dates).
+for var, env in (("mode", "FIGGEN_MODE"), ("device", "FIGGEN_DEVICE"), ("date", "COURSE_DATE"),
+                 ("preview", "COURSE_PREVIEW")):
     if get_var(var):
         os.environ[env] = get_var(var)
 
@@ -62,7 +64,8 @@ def _pdf_task(doc, extra_deps=(), doc_line=None):
     sources = [str(s) for s in doc.sources if s.exists()]
     return {
         "doc": doc_line or f"{doc.title} -> {paths.rel(doc.pdf)}",
-        "actions": [(actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf)])],
+        "actions": [(actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
+                                           None if doc.released else str(doc.dist_pdf)])],
         "file_dep": [str(doc.tex), *sources, *STYLE, str(paths.BIBLIOGRAPHY), *_figure_files(doc), *extra_deps],
         "targets": [str(doc.pdf)],
         "clean": True,
@@ -160,6 +163,31 @@ def task_solutions():
 def task_checklist():
     """The maths checklist linked from the course page."""
     return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {paths.rel(DOCS['maths-checklist'].pdf)}")
+
+
+def task_page():
+    """The course page dist/index.html, linking every released PDF."""
+    released = [d for d in DOCS.values() if d.released]
+    return {
+        "doc": "course page -> dist/index.html",
+        "actions": [actions.write_page],
+        "file_dep": [str(paths.SYLLABUS), str(paths.TEMPLATES / "index.html.j2"), str(paths.TEMPLATES / "course.css"),
+                     str(DOCS[FULL_NOTES].aux), *[str(d.pdf) for d in released]],
+        "targets": [str(paths.DIST / "index.html"), str(paths.DIST / "course.css")],
+        # The page changes with the day's release decisions, not only with its files.
+        "uptodate": [config_changed({d.name: d.released for d in DOCS.values()})],
+        "clean": True,
+    }
+
+
+def task_serve():
+    """Serve dist/ on http://127.0.0.1:8000/ for a preview of the course page."""
+    return {
+        "actions": [f"{sys.executable} -m coursebuild.page 8000"],
+        "task_dep": ["page"],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
 
 
 def task_watch():

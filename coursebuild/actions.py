@@ -31,8 +31,11 @@ def render_tex(name: str):
     write_document(doc, s)
 
 
-def compile_pdf(name: str, tex: str, outdir: str, pdf: str):
-    """latexmk, then publish the PDF into dist/ atomically: a failure leaves the old PDF in place."""
+def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None = None):
+    """latexmk, then publish the PDF atomically: a failure leaves the old PDF in place.
+
+    `withdraw` is the dist/ path of a document that is not released (any more): it is removed.
+    """
     from pathlib import Path
 
     try:
@@ -40,6 +43,8 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str):
     except LatexError as exc:
         return _fail(str(exc))
     atomic.copy_file(built, pdf)
+    if withdraw:
+        Path(withdraw).unlink(missing_ok=True)
     return True
 
 
@@ -88,4 +93,14 @@ def plot_figure(name: str, repository: str | None):
         return _fail(str(exc))
     print(f"figure {name}: drawn from {mode}-mode data in {time.perf_counter() - start:.1f} s",
           file=sys.stderr, flush=True)
+    return True
+
+
+def write_page():
+    from coursebuild.page import PageError, write_page as write
+
+    try:
+        write(_syllabus())
+    except PageError as exc:
+        return _fail(str(exc))
     return True

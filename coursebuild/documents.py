@@ -6,10 +6,11 @@ are the hand-written files it inputs; figures are found by scanning them (see `f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coursebuild import paths
+from coursebuild.release import is_released
 from coursebuild.syllabus import Syllabus
 
 FULL_NOTES = "lecture-notes"
@@ -25,6 +26,15 @@ class Document:
     sources: tuple[Path, ...] # hand-written LaTeX it inputs
     title: str                # what the first page says (checked by the tests)
     params: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def released(self) -> bool:
+        return not self.pdf.is_relative_to(paths.UNRELEASED)
+
+    @property
+    def dist_pdf(self) -> Path:
+        """Where the PDF goes once released."""
+        return self.pdf if self.released else paths.DIST / self.pdf.relative_to(paths.UNRELEASED)
 
     @property
     def tex(self) -> Path:
@@ -43,7 +53,17 @@ class Document:
         return self.outdir / f"{self.name}.aux"
 
 
+def publish_path(dist_path: Path, released: bool) -> Path:
+    """Released PDFs go to dist/; the others to build/unreleased/, out of students' reach."""
+    return dist_path if released else paths.UNRELEASED / dist_path.relative_to(paths.DIST)
+
+
 def documents(s: Syllabus) -> list[Document]:
+    docs = _documents(s)
+    return [d if is_released(d.name, s) else replace(d, pdf=publish_path(d.pdf, False)) for d in docs]
+
+
+def _documents(s: Syllabus) -> list[Document]:
     docs = [Document(FULL_NOTES, "notes", "notes.tex.j2", paths.DIST / f"{FULL_NOTES}.pdf",
                      tuple(paths.chapter_source(c.id) for c in s.chapters), s.course.title)]
     for c in s.chapters:

@@ -17,6 +17,7 @@ BUILD = ROOT / "build"
 BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference files
 BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
 DIST = ROOT / "dist"
+UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
 
 
 def chapter_source(chapter_id: str) -> Path:

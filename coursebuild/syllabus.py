@@ -390,3 +390,15 @@ def load(path: Path | str) -> Syllabus:
         raise SyllabusError(problems)
     numbered = [c.model_copy(update={"number": i}) for i, c in enumerate(syllabus.chapters, 1)]
     return syllabus.model_copy(update={"chapters": numbered})
+
+
+def where(key_path: tuple, path: Path | str | None = None) -> str:
+    """'syllabus.yaml:LINE: key.path' for messages about a key found wrong after loading."""
+    from coursebuild import paths
+
+    path = Path(path or paths.SYLLABUS)
+    try:
+        lines = _line_map(yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader))
+    except (OSError, yaml.YAMLError):
+        lines = {}
+    return f"{path.name}:{_line_for(lines, tuple(key_path))}: {_dotted(tuple(key_path))}"

@@ -2,6 +2,7 @@
 course header, resolves every reference, embeds every font, and rebuilds only what an edit affects."""
 import hashlib
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -79,6 +80,16 @@ def test_student_sheets_hold_no_solution(built_course):
         assert len(solutions) > len(student)
 
 
+# Redefines plot() around the original one: only drawing code changes, so the data's hash does not.
+PLOT_EDIT = '''
+
+def plot(data, cfg, _drawn_before=plot):
+    fig = _drawn_before(data, cfg)
+    fig.axes[0].set_title("edited by the incremental-build test")
+    return fig
+'''
+
+
 def _tracked_digest(root: Path) -> dict[str, str]:
     out = {}
     for rel in ("syllabus.yaml", *[str(p.relative_to(root)) for p in sorted((root / "notes").rglob("*"))
@@ -106,22 +117,22 @@ def test_incremental_builds(built_course):
     figure = "ols_learning_curve"
     users = {d for d in DOCS if figure in figures_used([root / paths.rel(s) for s in d.sources])}
     expected = {task_of(d) for d in users}
+    assert expected, f"no document shows {figure}"
     module = root / "figgen" / f"{figure}.py"
-    code = module.read_text()
-    assert 'ax.legend()' in code
-    module.write_text(code.replace("ax.legend()", "ax.legend(loc='upper right')", 1))
+    module.write_text(module.read_text() + PLOT_EDIT)
     ran = c.ran()
     assert f"figure:{figure}" in ran and f"figdata:{figure}" not in ran
     assert pdf_tasks(ran) == expected
 
-    # Its computation edited: recomputed, redrawn, and the same documents rebuild.
+    # Its computation edited (another seed): recomputed, redrawn, and the same documents rebuild.
     code = module.read_text()
-    assert '"reps": 200' in code
-    module.write_text(code.replace('"reps": 200', '"reps": 150', 1))
+    edited = re.sub(r'("quick"\s*:\s*\{[^}]*"seed"\s*:\s*)(\d+)', lambda m: m[1] + str(int(m[2]) + 1), code, count=1)
+    assert edited != code, "the figure's quick CONFIG has no seed"
+    module.write_text(edited)
     ran = c.ran()
     assert {f"figdata:{figure}", f"figure:{figure}"} <= ran
     assert pdf_tasks(ran) == expected
-    assert not any(n.startswith("figdata:") and n != f"figdata:{figure}" for n in ran)
+    assert not any(n.startswith(("figdata:", "figure:")) and not n.endswith(f":{figure}") for n in ran)
 
     # syllabus.yaml edited: only documents whose rendered LaTeX changed.
     syllabus = root / "syllabus.yaml"
@@ -140,12 +151,22 @@ def test_incremental_builds(built_course):
     assert pdf_tasks(c.ran()) == {"homework:hw2"}
     assert (root / "dist" / "homework" / "hw2.pdf").is_file()
 
-    # doit clean removes generated files only.
+
+
+def test_clean_removes_generated_files_only(built_course, tmp_path):
+    # On a copy, so that the other tests keep their build.
+    from conftest import Course
+
+    root = tmp_path / "copy"
+    shutil.copytree(built_course.root, root, symlinks=True)
+    c = Course(root)
     before = _tracked_digest(root)
     c.doit("clean")
     assert not list((root / "dist").rglob("*.pdf"))
     assert not list((root / "build" / "tex").glob("*.tex"))
+    assert not list((root / "figures").glob("*.pdf"))
     assert _tracked_digest(root) == before
+    assert all((root / "figures" / "data" / p.name).is_file() for p in (built_course.root / "figures" / "data").glob("*.full.*"))
 
 
 def test_doit_list_reads_like_a_table_of_contents(built_course):

@@ -1,0 +1,130 @@
+"""The course page, dist/index.html, generated from syllabus.yaml and the built PDFs.
+
+Every link points at a PDF that the build put in dist/; section pointers ("Sec. 3.1 to 3.3") are
+read from the full notes' .aux, so they follow the notes' real numbering.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursebuild import atomic, paths, render
+from coursebuild.documents import FULL_NOTES, Document, documents
+from coursebuild.release import decision_date, document_name, preview, release_dates
+from coursebuild.syllabus import Syllabus, where
+
+CSS_NAME = "course.css"
+
+
+class PageError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str | None      # None: not released yet
+    detail: str           # "PDF, 312 kB, 14 pages" or "available 24 January 2025"
+    kind: str
+
+
+def human_size(size: int) -> str:
+    if size < 1000 * 1000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1e6:.1f} MB"
+
+
+def page_count(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def pdf_detail(pdf: Path) -> str:
+    pages = page_count(pdf)
+    return f"PDF, {human_size(pdf.stat().st_size)}, {pages} page{'s' if pages != 1 else ''}"
+
+
+def section_numbers(aux: Path) -> dict[str, str]:
+    text = aux.read_text(errors="replace") if aux.is_file() else ""
+    return dict(re.findall(r"\\newlabel\{([^}@]+)\}\{\{([^}]*)\}", text))
+
+
+def _link(doc: Document, label: str, kind: str, release) -> Link:
+    if doc.released:
+        return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind)
+    return Link(label, None, f"available {render.long_date(release)}", kind)
+
+
+def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str]) -> list[dict]:
+    dates = release_dates(s)
+    rows = []
+    for index, lecture in enumerate(s.schedule):
+        links = []
+        for m_index, m in enumerate(lecture.materials):
+            name = document_name(m.kind, m.ref, s)
+            doc = docs[name]
+            if m.kind == "chapter":
+                chapter = s.chapter(m.ref)
+                label = f"Chapter {chapter.number}: {chapter.title}"
+                if m.sections:
+                    first, last = (numbers.get(key) for key in m.sections)
+                    missing = [k for k, n in zip(m.sections, (first, last)) if n is None]
+                    if missing:
+                        key = ("schedule", index, "materials", m_index, "sections")
+                        raise PageError(f"{where(key)}: no label {', '.join(missing)} in the full notes")
+                    label = f"Sec. {first} to {last} of chapter {chapter.number}: {chapter.title}"
+            elif m.kind == "homework":
+                label = f"Homework {s.sheet(m.ref).number}: {s.sheet(m.ref).title}"
+            else:
+                label = f"Solutions to homework {s.sheet(m.ref).number}"
+            links.append(_link(doc, label, m.kind, dates.get(name)))
+        rows.append({"lecture": lecture, "links": links})
+    return rows
+
+
+def page_context(s: Syllabus) -> dict:
+    docs = {d.name: d for d in documents(s)}
+    full = docs[FULL_NOTES]
+    checklist = docs["maths-checklist"]
+    return {
+        "course": s.course,
+        "checklist": _link(checklist, s.checklist.title, "checklist", None),
+        "notes": _link(full, "Lecture notes (all chapters)", "notes", None),
+        "chapters": [_link(docs[c.stem], f"Chapter {c.number}: {c.title}", "chapter", release_dates(s).get(c.stem))
+                     for c in s.chapters],
+        "rows": schedule_rows(s, docs, section_numbers(full.aux)),
+        "css": CSS_NAME,
+        "decision_date": decision_date(),
+        "preview": preview(),
+    }
+
+
+def render_page(s: Syllabus) -> str:
+    return render.render_html("index.html.j2", **page_context(s))
+
+
+def write_page(s: Syllabus) -> None:
+    atomic.write_text(paths.DIST / "index.html", render_page(s))
+    atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME)
+
+
+def serve(port: int = 8000) -> None:
+    """Serve dist/ on localhost (./doit serve) until Ctrl-C."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(paths.DIST))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"serving dist/ at http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 8000)

@@ -1,0 +1,157 @@
+"""The course page: it states what syllabus.yaml says, every link resolves, release dates hold
+back what is not out yet, it is valid self-contained HTML, and a real browser shows it without
+horizontal overflow at a desktop and a phone width."""
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from coursebuild.syllabus import load
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.resources, self.scripts, self.text = [], [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "href" in attrs:
+            self.hrefs.append(attrs["href"])
+        if tag in ("link", "img", "iframe", "source", "video", "audio"):
+            self.resources.append(attrs.get("href") or attrs.get("src"))
+        if tag == "script":
+            self.scripts += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+def page(course, *args):
+    course.doit("page", *args)
+    html = (course.root / "dist" / "index.html").read_text()
+    return html, parse(html)
+
+
+def test_every_local_link_resolves(built_course):
+    html, links = page(built_course)
+    local = [h for h in links.hrefs if not urlparse(h).scheme]
+    assert len(local) >= 1 + 1 + 8 + 7  # notes, checklist, chapters, homework sheets at least
+    for href in local:
+        assert (built_course.root / "dist" / href).is_file(), href
+    for href in links.hrefs:
+        assert urlparse(href).scheme in ("", "https", "http", "mailto"), href
+
+
+def test_page_states_what_the_syllabus_says(built_course):
+    s = load(built_course.root / "syllabus.yaml")
+    html, links = page(built_course)
+    text = " ".join(" ".join(links.text).split())
+    c = s.course
+    for fact in (c.title, c.instructor, c.email, c.semester, c.location, c.evaluation, c.class_times.text,
+                 c.university, " ".join(c.description.split()), " ".join(c.requirement.split())):
+        assert fact in text, fact
+    for program in c.programs:
+        assert program.name in text
+    for topic in c.topics:
+        assert topic in text
+    for book in c.literature:
+        assert book.title in text and f'href="{book.url}"' in html
+    for lecture in s.schedule:
+        assert f'datetime="{lecture.date.isoformat()}"' in html
+        for topic in lecture.topics:
+            assert topic in text
+    assert "No class" in text
+    for chapter in s.chapters:
+        assert f"Chapter {chapter.number}: {chapter.title}" in text
+
+
+def test_section_pointers_come_from_the_notes_numbering(built_course):
+    s = load(built_course.root / "syllabus.yaml")
+    aux = (built_course.root / "build/latex/lecture-notes/lecture-notes.aux").read_text()
+    numbers = dict(re.findall(r"\\newlabel\{([^}@]+)\}\{\{([^}]*)\}", aux))
+    _, links = page(built_course)
+    text = " ".join(" ".join(links.text).split())
+    pointers = [m for lec in s.schedule for m in lec.materials if m.sections]
+    assert pointers
+    for m in pointers:
+        first, last = (numbers[k] for k in m.sections)
+        assert f"Sec. {first} to {last} of chapter {s.chapter(m.chapter).number}" in text
+
+
+def test_pdf_links_show_size_and_page_count(built_course):
+    html, _ = page(built_course)
+    for href, detail in re.findall(r'<a href="([^"]+\.pdf)">[^<]*</a> <span class="meta">\(([^)]*)\)', html):
+        pdf = built_course.root / "dist" / href
+        pages = int(re.search(r"^Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True).stdout, re.M).group(1))
+        assert re.fullmatch(rf"PDF, \d+(\.\d)? (kB|MB), {pages} pages?", detail), (href, detail)
+
+
+def test_release_dates_hold_back_unreleased_material(built_course):
+    root = built_course.root
+    try:
+        built_course.doit("date=2025-01-20")  # publish and withdraw PDFs for that day
+        html, links = page(built_course, "date=2025-01-20")
+        assert "homework/hw2.pdf" in links.hrefs and "solutions/hw1-solutions.pdf" in links.hrefs
+        assert "homework/hw3.pdf" not in links.hrefs and "solutions/hw2-solutions.pdf" not in links.hrefs
+        assert not (root / "dist/homework/hw3.pdf").exists()
+        assert not (root / "dist/solutions/hw2-solutions.pdf").exists()
+        assert (root / "build/unreleased/homework/hw3.pdf").is_file()
+        assert "available 24 January 2025" in html
+        # The instructor's preview ignores release dates.
+        html, links = page(built_course, "date=2025-01-20", "preview=1")
+        assert "solutions/hw7-solutions.pdf" in links.hrefs
+    finally:
+        built_course.doit()  # back to today's decisions for the other tests
+    assert (root / "dist/homework/hw3.pdf").is_file()
+
+
+def test_page_is_valid_self_contained_html(built_course):
+    import html5lib
+
+    html, links = page(built_course)
+    html5lib.HTMLParser(strict=True).parse(html)  # raises on any parse error
+    assert links.scripts == 0
+    css = [r for r in links.resources]
+    assert css == ["course.css"] and (built_course.root / "dist" / "course.css").is_file()
+    stylesheet = (built_course.root / "dist" / "course.css").read_text()
+    assert "@import" not in stylesheet and "url(" not in stylesheet and "@font-face" not in stylesheet
+    assert "@media print" in stylesheet
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_browser_shows_the_page_without_horizontal_overflow(built_course, width, height):
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page(built_course)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": height})
+            tab.goto((built_course.root / "dist" / "index.html").as_uri())
+            scroll_width, inner_width = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            wide = tab.evaluate("""Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName)""")
+            tab.screenshot(path=str(shots / f"course-page-{width}px.png"), full_page=True)
+            assert tab.locator("table").count() == 1 and tab.locator("h1").inner_text() == "Mathematics of deep learning"
+        finally:
+            browser.close()
+    assert scroll_width <= inner_width, f"horizontal overflow at {width}px: {scroll_width} > {inner_width}: {wide}"
+    assert not wide
