@@ -86,7 +86,7 @@ def plot(data: dict, cfg: dict):
             ax0.plot(grid, normal_density(grid, float(d)), color=colour, lw=0.8, ls="--")
     ax0.set_xlabel(r"$\|x-x'\|^2 / (d/6)$")
     ax0.set_ylabel("density")
-    ax0.legend(loc="upper left", handlelength=1.2)
+    ax0.legend(loc="upper right", handlelength=1.2)
 
     dims = data["dims"]
     dgrid = np.geomspace(dims.min(), dims.max(), 200)
