@@ -1,0 +1,147 @@
+"""Double descent of minimum-norm least squares with isotropic Gaussian features.
+
+Model: x ~ N(0, I_p), y = <theta*, x> + noise of variance sigma^2, ||theta*|| = r, n samples,
+gamma = p/n. The estimator is the minimum-norm least-squares solution theta_hat = X^+ y, and its
+risk (excess prediction error, which for isotropic x equals ||theta_hat - theta*||^2) is averaged
+over repetitions.
+
+Theory, exact at finite size (Wishart identity E[W^{-1}] = I/(m - k - 1) for W ~ W_k(m, I)):
+  p <= n - 2:  E risk = sigma^2 p / (n - p - 1),
+  p >= n + 2:  E risk = r^2 (1 - n/p) + sigma^2 n / (p - n - 1).
+Proportional limit p/n -> gamma (Hastie, Montanari, Rosset, Tibshirani 2022, Thm 1):
+  sigma^2 gamma / (1 - gamma) for gamma < 1,  r^2 (1 - 1/gamma) + sigma^2 / (gamma - 1) for gamma > 1.
+"""
+from __future__ import annotations
+
+import contextlib
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+
+CONFIG = {
+    "quick": {"n": 200, "gammas": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.5,
+                                   1.75, 2.0, 2.5, 3.0, 4.0],
+              "reps": 40, "batch": 40, "r": 1.0, "sigma": 0.5, "seed": 0},
+    "full": {"n": 1000, "gammas": [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.05,
+                                   1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 1.75, 2.0, 2.25, 2.5, 3.0, 3.5, 4.0],
+             "reps": 200, "batch": 25, "r": 1.0, "sigma": 0.5, "seed": 0},
+}
+
+
+def theory_finite(p, n: int, r: float, sigma: float) -> np.ndarray:
+    """Exact expected risk at finite n, p (NaN where it is infinite: |p - n| <= 1)."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    under, over = p <= n - 2, p >= n + 2
+    out[under] = sigma ** 2 * p[under] / (n - p[under] - 1)
+    out[over] = r ** 2 * (1 - n / p[over]) + sigma ** 2 * n / (p[over] - n - 1)
+    return out
+
+
+def theory_limit(gamma, r: float, sigma: float) -> np.ndarray:
+    """Limiting risk as n, p -> infinity with p/n -> gamma (infinite at gamma = 1)."""
+    g = np.asarray(gamma, dtype=float)
+    out = np.full(g.shape, np.inf)
+    under, over = g < 1, g > 1
+    out[under] = sigma ** 2 * g[under] / (1 - g[under])
+    out[over] = r ** 2 * (1 - 1 / g[over]) + sigma ** 2 / (g[over] - 1)
+    return out
+
+
+@contextlib.contextmanager
+def _cpu_threads(device: str):
+    """Batched small factorisations gain nothing from intra-op threads; on a busy CPU they lose."""
+    if device != "cpu":
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def dimensions(cfg: dict) -> np.ndarray:
+    p = np.unique(np.round(np.asarray(cfg["gammas"]) * cfg["n"]).astype(int))
+    return p[np.abs(p - cfg["n"]) >= 2]
+
+
+def _risks(X: torch.Tensor, eps: torch.Tensor, ps: np.ndarray, r: float, sigma: float, gen) -> np.ndarray:
+    """Risk of the min-norm fit for each p, using the first p columns of the batch of designs X.
+
+    Nested designs: the design with p features is the first p columns of one (batch, n, p_max)
+    matrix, so each p sees exactly Gaussian data and the n x n Gram matrix of the overparametrised
+    fits is accumulated column block by column block.
+    """
+    b, n, _ = X.shape
+    out = np.empty((len(ps), b))
+    gram, done = torch.zeros(b, n, n, dtype=X.dtype, device=X.device), 0
+    for k, p in enumerate(ps):
+        p = int(p)
+        theta = torch.randn(b, p, 1, generator=gen, dtype=X.dtype, device=X.device)
+        theta = r * theta / theta.norm(dim=1, keepdim=True)
+        Xp = X[:, :, :p]
+        y = Xp @ theta + sigma * eps
+        if p < n:
+            # Full column rank: the least-squares solution is unique.
+            L = torch.linalg.cholesky(Xp.transpose(1, 2) @ Xp)
+            theta_hat = torch.cholesky_solve(Xp.transpose(1, 2) @ y, L)
+        else:
+            block = X[:, :, done:p]
+            gram = gram + block @ block.transpose(1, 2)
+            done = p
+            theta_hat = Xp.transpose(1, 2) @ torch.cholesky_solve(y, torch.linalg.cholesky(gram))
+        out[k] = ((theta_hat - theta) ** 2).sum(dim=(1, 2)).cpu().numpy()
+    return out
+
+
+def compute(cfg: dict, device: str) -> dict:
+    gen = torch.Generator(device=device).manual_seed(cfg["seed"])
+    n, reps = cfg["n"], cfg["reps"]
+    ps = dimensions(cfg)
+    risks = []
+    with _cpu_threads(device):
+        for start in progress(range(0, reps, cfg["batch"]), "repetition batches"):
+            b = min(cfg["batch"], reps - start)
+            X = torch.randn(b, n, int(ps.max()), generator=gen, dtype=torch.float64, device=device)
+            eps = torch.randn(b, n, 1, generator=gen, dtype=torch.float64, device=device)
+            risks.append(_risks(X, eps, ps, cfg["r"], cfg["sigma"], gen))
+    risk = np.concatenate(risks, axis=1)
+    return {"p": ps, "gamma": ps / n, "risk": risk.mean(axis=1),
+            "sem": risk.std(axis=1, ddof=1) / np.sqrt(reps)}
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, ax = new_figure(rel_width=0.75)
+    n, r, sigma = cfg["n"], cfg["r"], cfg["sigma"]
+    gmax = float(data["gamma"].max())
+    for lo, hi in ((0.02, 0.995), (1.005, gmax * 1.02)):
+        g = np.linspace(lo, hi, 400)
+        ax.plot(g, theory_limit(g, r, sigma), color=PALETTE["black"],
+                label=r"limit $n,p\to\infty$" if lo < 1 else None)
+    for lo, hi in ((1, n - 2), (n + 2, int(gmax * n * 1.02))):
+        p = np.arange(lo, hi + 1)
+        ax.plot(p / n, theory_finite(p, n, r, sigma), color=PALETTE["sky"], ls="--",
+                label=f"exact, $n={n}$" if lo == 1 else None)
+    ax.errorbar(data["gamma"], data["risk"], yerr=data["sem"], fmt="o", color=PALETTE["vermillion"],
+                label=f"simulation, {cfg['reps']} draws")
+    ax.axhline(r ** 2, color=PALETTE["black"], lw=0.6, ls=":", label=r"null risk $r^2$")
+    ax.axvline(1.0, color=PALETTE["black"], lw=0.4, alpha=0.5)
+    ax.set_yscale("log")
+    ax.set_ylim(0.01, 30)
+    ax.set_xlim(0, gmax * 1.02)
+    ax.set_xlabel(r"$\gamma = p/n$")
+    ax.set_ylabel(r"risk $\mathbb{E}\,\|\hat\theta-\theta_\star\|^2$")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    r, sigma = cfg["r"], cfg["sigma"]
+    # Minimiser of the overparametrised limit r^2 (1 - 1/g) + sigma^2/(g - 1): g = 1/(1 - sigma/r).
+    gstar = 1.0 / (1.0 - sigma / r) if sigma < r else float("inf")
+    return {"gamma_best": f"{gstar:.3g}", "risk_best": f"{float(theory_limit(np.array([gstar]), r, sigma)[0]):.3g}"}

@@ -1,0 +1,151 @@
+"""Random-features regression: the test risk of the minimum-norm interpolator against N/n.
+
+Model (Mei and Montanari 2019, arXiv:1908.05355, CPAM 2022). Inputs x_i and first-layer weights
+w_j are uniform on the sphere of radius sqrt(d); features phi_j(x) = relu(<w_j, x>/sqrt(d)),
+j = 1..N, are frozen and only the second layer a is fitted, by the minimum-norm least-squares
+solution (the ridgeless limit, also the limit of gradient descent from a = 0). The target is
+linear, y = <beta, x> + noise, ||beta|| = F1, noise variance tau^2. The excess test risk
+E_x (f_a(x) - <beta, x>)^2 is estimated on fresh test points.
+
+Theory: in the limit d, N, n -> infinity with psi1 = N/d and psi2 = n/d fixed, the risk converges
+to F1^2 B(zeta, psi1, psi2) + tau^2 V(zeta, psi1, psi2), with zeta = mu1/mu_star the ratio of the
+linear and nonlinear Hermite components of the activation and B, V the explicit rational
+functions of the ridgeless theorem of that paper (coded in ``theory``). The risk diverges at
+N = n (psi1 = psi2), the interpolation threshold.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+
+CONFIG = {
+    "quick": {"d": 100, "n": 300, "n_test": 600, "ratio_min": 0.15, "ratio_max": 5.0, "num_ratio": 14,
+              "near_peak": [0.9, 1.1], "reps": 12, "F1": 1.0, "tau": 0.3, "seed": 0},
+    "full": {"d": 400, "n": 1200, "n_test": 8000, "ratio_min": 0.1, "ratio_max": 6.0, "num_ratio": 31,
+             "near_peak": [0.9, 0.95, 1.05, 1.1], "reps": 20, "F1": 1.0, "tau": 0.3, "seed": 0},
+}
+
+# Hermite coefficients of relu against a standard Gaussian G: mu1 = E[G relu(G)] = 1/2 and
+# mu_star^2 = E[relu(G)^2] - (E relu(G))^2 - mu1^2 = 1/4 - 1/(2 pi).
+MU1 = 0.5
+MU_STAR = math.sqrt(0.25 - 1.0 / (2.0 * math.pi))
+
+
+def theory(psi1, psi2, zeta: float, F1: float, tau: float) -> np.ndarray:
+    """Ridgeless random-features risk F1^2 B + tau^2 V (Mei and Montanari, ridgeless limit)."""
+    psi1 = np.asarray(psi1, dtype=float)
+    psi2 = np.asarray(psi2, dtype=float)
+    psi = np.minimum(psi1, psi2)
+    z2 = zeta ** 2
+    a = psi * z2 - z2 - 1.0
+    chi = -(a + np.sqrt(a ** 2 + 4.0 * psi * z2)) / (2.0 * z2)
+    p12 = psi1 * psi2
+    e0 = (-chi ** 5 * zeta ** 6 + 3 * chi ** 4 * zeta ** 4 + (p12 - psi2 - psi1 + 1) * chi ** 3 * zeta ** 6
+          - 2 * chi ** 3 * zeta ** 4 - 3 * chi ** 3 * zeta ** 2 + (psi1 + psi2 - 3 * p12 + 1) * chi ** 2 * zeta ** 4
+          + 2 * chi ** 2 * zeta ** 2 + chi ** 2 + 3 * p12 * chi * zeta ** 2 - p12)
+    e1 = psi2 * chi ** 3 * zeta ** 4 - psi2 * chi ** 2 * zeta ** 2 + p12 * chi * zeta ** 2 - p12
+    e2 = (chi ** 5 * zeta ** 6 - 3 * chi ** 4 * zeta ** 4 + (psi1 - 1) * chi ** 3 * zeta ** 6
+          + 2 * chi ** 3 * zeta ** 4 + 3 * chi ** 3 * zeta ** 2 - (psi1 + 1) * chi ** 2 * zeta ** 4
+          - 2 * chi ** 2 * zeta ** 2 - chi ** 2)
+    return F1 ** 2 * e1 / e0 + tau ** 2 * e2 / e0
+
+
+@contextlib.contextmanager
+def _cpu_threads(device: str):
+    """Batched small factorisations gain nothing from intra-op threads; on a busy CPU they lose."""
+    if device != "cpu":
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def feature_counts(cfg: dict) -> np.ndarray:
+    """N on a geometric grid of N/n, never equal to n itself (where the risk is infinite)."""
+    n = cfg["n"]
+    ratios = np.concatenate([np.geomspace(cfg["ratio_min"], cfg["ratio_max"], cfg["num_ratio"]),
+                             cfg["near_peak"]])
+    N = np.unique((ratios * n).round().astype(int))
+    return N[np.abs(N - n) >= max(2, n // 50)]
+
+
+def _sphere(shape, gen, device):
+    z = torch.randn(*shape, generator=gen, dtype=torch.float64, device=device)
+    return z / z.norm(dim=-1, keepdim=True) * math.sqrt(shape[-1])
+
+
+def _min_norm(F: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Minimum-norm least-squares solution of F a = y for a batch (reps, n, N) of full-rank F."""
+    n, N = F.shape[-2:]
+    if N < n:
+        gram = F.transpose(1, 2) @ F
+        return torch.cholesky_solve(F.transpose(1, 2) @ y, torch.linalg.cholesky(gram))
+    gram = F @ F.transpose(1, 2)
+    return F.transpose(1, 2) @ torch.cholesky_solve(y, torch.linalg.cholesky(gram))
+
+
+def compute(cfg: dict, device: str) -> dict:
+    gen = torch.Generator(device=device).manual_seed(cfg["seed"])
+    d, n, nt, reps = cfg["d"], cfg["n"], cfg["n_test"], cfg["reps"]
+    Ns = feature_counts(cfg)
+    # One training set, test set and target per repetition, shared by every N; the first-layer
+    # weights of each N are fresh draws.
+    X = _sphere((reps, n, d), gen, device)
+    Xt = _sphere((reps, nt, d), gen, device)
+    beta = torch.randn(reps, d, 1, generator=gen, dtype=torch.float64, device=device)
+    beta = cfg["F1"] * beta / beta.norm(dim=1, keepdim=True)
+    y = X @ beta + cfg["tau"] * torch.randn(reps, n, 1, generator=gen, dtype=torch.float64, device=device)
+    ft = Xt @ beta
+    mean, sem = [], []
+    with _cpu_threads(device):
+        for N in progress(Ns, "feature counts"):
+            W = _sphere((reps, int(N), d), gen, device)
+            F = torch.relu(X @ W.transpose(1, 2) / math.sqrt(d))
+            Ft = torch.relu(Xt @ W.transpose(1, 2) / math.sqrt(d))
+            a = _min_norm(F, y)
+            risk = ((Ft @ a - ft) ** 2).mean(dim=(1, 2)).cpu().numpy()
+            mean.append(risk.mean())
+            sem.append(risk.std(ddof=1) / np.sqrt(reps) if reps > 1 else 0.0)
+    return {"N": Ns, "risk": np.array(mean), "sem": np.array(sem)}
+
+
+def plot(data: dict, cfg: dict):
+    from matplotlib.ticker import NullFormatter
+
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, ax = new_figure(rel_width=0.75)
+    n, d = cfg["n"], cfg["d"]
+    zeta = MU1 / MU_STAR
+    ratio = data["N"] / n
+    for lo, hi in ((cfg["ratio_min"], 0.985), (1.015, cfg["ratio_max"])):
+        grid = np.geomspace(lo, hi, 300)
+        ax.plot(grid, theory(grid * n / d, n / d, zeta, cfg["F1"], cfg["tau"]), color=PALETTE["black"],
+                label="Mei--Montanari limit" if lo < 1 else None)
+    ax.errorbar(ratio, data["risk"], yerr=data["sem"], fmt="o", color=PALETTE["vermillion"],
+                label=f"min-norm fit, $d={d}$, $n={n}$")
+    ax.axvline(1.0, color=PALETTE["sky"], lw=0.8, ls="--")
+    ax.axhline(cfg["F1"] ** 2, color=PALETTE["black"], lw=0.6, ls=":", label=r"null risk $F_1^2$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ticks = [t for t in (0.1, 0.2, 0.5, 1, 2, 5, 10) if cfg["ratio_min"] <= t <= cfg["ratio_max"]]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(0.5 * min(data["risk"].min(), 0.1), 20)
+    ax.set_xlabel(r"features per sample $N/n$")
+    ax.set_ylabel(r"test risk $\mathbb{E}_x\,(f_{\hat a}(x)-f_\star(x))^2$")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    return {"psi2": f"{cfg['n'] / cfg['d']:g}", "zeta": f"{MU1 / MU_STAR:.2f}"}
