@@ -32,6 +32,21 @@ for var, env in (("mode", "FIGGEN_MODE"), ("device", "FIGGEN_DEVICE"), ("date", 
     if get_var(var):
         os.environ[env] = get_var(var)
 
+def _recover_state(state):
+    """A state file truncated by a killed build is dropped (everything is re-checked), not a crash."""
+    import json
+
+    try:
+        if state.is_file():
+            json.loads(state.read_text() or "{}")
+    except (ValueError, UnicodeDecodeError):
+        print(f"doit: {paths.rel(state)} was damaged (an interrupted build?); checking every task again",
+              file=sys.stderr)
+        state.unlink()
+
+
+_recover_state(paths.BUILD / "doit-state.json")
+
 try:
     SYLLABUS = load(paths.SYLLABUS)
 except SyllabusError as exc:

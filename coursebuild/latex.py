@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +16,13 @@ from coursebuild import paths
 
 class LatexError(Exception):
     """str() is the short summary printed to the user."""
+
+    def __init__(self, summary: str, stale_state: bool = False):
+        super().__init__(summary)
+        self.stale_state = stale_state  # the error came from an auxiliary file, not a source
+
+
+_AUXILIARY = (".aux", ".toc", ".bbl", ".out", ".lof", ".lot", ".fls", ".fdb_latexmk")
 
 
 def source_date_epoch() -> str:
@@ -39,24 +47,47 @@ def environment() -> dict:
         "BIBINPUTS": sep.join([str(paths.NOTES), ""]),
         "SOURCE_DATE_EPOCH": source_date_epoch(),
         "FORCE_SOURCE_DATE": "1",
-        # TeX may open files for writing only below the current or output directory.
+        # TeX may write only below the current or output directory, and read no dot files nor
+        # anything outside the search path given above.
         "openout_any": "p",
+        "openin_any": "p",
+        # One log line per message, so that messages can be read back reliably.
+        "max_print_line": "10000",
         "shell_escape": "f",
     })
     return env
 
 
 def latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
-    """Compile `tex` into outdir/jobname.pdf; raise LatexError with a summary on failure."""
+    """Compile `tex` into outdir/jobname.pdf; raise LatexError with a summary on failure.
+
+    A build interrupted earlier (Ctrl-C, kill -9) can leave a truncated .aux or latexmk database
+    behind that breaks the next run; so a failure with earlier state is retried once from an
+    empty output directory before it is reported.
+    """
+    try:
+        return _latexmk(tex, outdir, jobname)
+    except LatexError as exc:
+        if not exc.stale_state:
+            raise
+        shutil.rmtree(outdir, ignore_errors=True)
+        return _latexmk(tex, outdir, jobname)
+
+
+def _latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-           "-no-shell-escape", "-recorder", "-silent", f"-outdir={outdir}", f"-jobname={jobname}", str(tex)]
+           "-no-shell-escape", "-recorder", "-silent", f"-outdir={outdir}", f"-jobname={jobname}",
+           # Relative to the project: openin_any=p refuses absolute paths given to TeX.
+           os.path.relpath(tex, paths.ROOT)]
     proc = subprocess.run(cmd, cwd=paths.ROOT, env=environment(), capture_output=True, text=True,
                           errors="replace", timeout=900)
     log = outdir / f"{jobname}.log"
     log_text = log.read_text(errors="replace") if log.is_file() else ""
     if proc.returncode != 0:
-        raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr))
+        match = _FILE_LINE.search(log_text)
+        stale = match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
+        raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
     unresolved = undefined_references(log_text)
     if unresolved:
         raise LatexError(summarise_undefined(jobname, tex, log, unresolved))
@@ -80,7 +111,13 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
     if match:
         lines.append(f"  {_source_of(match['file'], int(match['line']), tex)}: {match['msg'].strip()}")
         after = log_text[match.end():].splitlines()
-        context = [ln for ln in after[:8] if ln.strip()][:4]
+        context = []
+        for ln in after[:8]:
+            if ln.startswith(("Here is how much", "!  ==>", "No pages of output")):
+                break
+            if ln.strip():
+                context.append(ln)
+        context = context[:4]
         lines += [f"    {ln.rstrip()}" for ln in context]
     else:
         bang = [ln for ln in log_text.splitlines() if ln.startswith("!")]
