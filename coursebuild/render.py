@@ -59,12 +59,24 @@ def latex_env() -> jinja2.Environment:
     return env
 
 
+def _html_finalize(value):
+    """Control characters cannot appear in HTML text: show their code point, as in the PDFs."""
+    import unicodedata
+
+    from markupsafe import Markup
+
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return "".join(f"<U+{ord(ch):04X}>" if ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+                   else ch for ch in value)
+
+
 @lru_cache(maxsize=None)
 def html_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(paths.TEMPLATES)),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, autoescape=True,
+        undefined=jinja2.StrictUndefined, autoescape=True, finalize=_html_finalize,
     )
     env.filters.update(long_date=long_date, short_date=short_date)
     return env

@@ -57,9 +57,31 @@ class Course:
                               text=True, check=True).stdout
 
 
+def output_checksums(root: Path) -> dict[str, str]:
+    """sha256 of every PDF and page in dist/ and every figure PDF: what must be reproducible."""
+    import hashlib
+
+    files = [*sorted((root / "dist").rglob("*")), *sorted((root / "figures").glob("*.pdf"))]
+    return {str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css")}
+
+
 @pytest.fixture(scope="session")
 def built_course(tmp_path_factory) -> Course:
-    """One clean build of the whole course in a temporary copy (quick-mode figures where needed)."""
+    """One clean build of the whole course in a temporary copy (quick-mode figures where needed).
+
+    Tests that edit files work on it in order (see test_build.py); `initial` keeps the checksums
+    of the clean build for the reproducibility test.
+    """
     course = Course(copy_project(tmp_path_factory.mktemp("course")))
     course.doit("-n", "2")
+    course.initial = output_checksums(course.root)
     return course
+
+
+@pytest.fixture
+def course_copy(built_course, tmp_path) -> Course:
+    """A private copy of the built course, for tests that break things."""
+    root = tmp_path / "copy"
+    shutil.copytree(built_course.root, root, symlinks=True)
+    return Course(root)

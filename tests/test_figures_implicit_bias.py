@@ -170,3 +170,19 @@ def test_dln_conservation(dln):
     data = dln[0]
     ratio = data["alpha_eff_sq"] / data["alpha"][:, None] ** 2
     assert np.all(ratio <= 1 + 1e-12) and np.all(ratio > 0)
+
+
+def check_effective_scale(data: dict) -> list[str]:
+    """Where training converged, the potential with the measured effective scales fits GD better."""
+    ok = data["residual"] < 1e-8
+    worse = data["dist_phi_eff"][ok] > 0.2 * data["dist_phi"][ok] + 1e-9
+    return [f"effective scale does not explain the gap at alpha = {data['alpha'][ok][worse]}"] if worse.any() else []
+
+
+def test_dln_effective_scale(dln):
+    assert check_effective_scale(dln[0]) == []
+
+
+def test_dln_effective_scale_fails_on_wrong_data(dln):
+    data = dln[0]
+    assert check_effective_scale({**data, "dist_phi_eff": data["dist_phi"]})

@@ -86,3 +86,8 @@ def test_figures_are_found_by_scanning_the_sources(tmp_path):
     src = tmp_path / "c.tex"
     src.write_text("\\coursefigure{a_fig}\n% \\coursefigure{commented}\n$\\figparam{b_fig}{d}$ \\coursefigure[0.5\\linewidth]{c_fig}")
     assert figures_used([src]) == ["a_fig", "b_fig", "c_fig"]
+
+
+def test_html_values_are_escaped_and_control_characters_shown():
+    out = render.html_env().from_string("<p>{{ v }}</p>").render(v='<script>alert("x")</script> & bell\x07')
+    assert out == "<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; bell&lt;U+0007&gt;</p>"
