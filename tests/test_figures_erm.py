@@ -167,3 +167,13 @@ def test_sgd_deterministic():
     b = erm_sgd_curves.compute(cfg, "cpu")
     for key in a:
         np.testing.assert_array_equal(a[key], b[key])
+
+
+@pytest.mark.parametrize("name", ["ols_learning_curve", "erm_sgd_curves"])
+def test_full_mode_is_a_larger_version_of_quick(name):
+    quick, full = config(name, "quick"), config(name, "full")
+    assert set(quick) == set(full)
+    size_keys = {"ols_learning_curve": ["d", "n_max", "reps"],
+                 "erm_sgd_curves": ["width", "n_train", "n_test", "seeds"]}[name]
+    for key in size_keys:
+        assert full[key] >= quick[key], key
