@@ -1,6 +1,6 @@
 """Gradient descent on the logistic loss over separable data drifts to the max-margin direction.
 
-Theory (Soudry, Hoffer, Nacson, Gunasekar and Srebro 2018, JMLR 19(70), Theorems 3 and 4). Write
+Theory (Soudry, Hoffer, Nacson, Gunasekar and Srebro 2018, JMLR 19(70)). Write
 z_i = y_i x_i and L(w) = sum_i log(1 + exp(-<z_i, w>)) (a sum, not a mean). On linearly separable
 data, gradient descent w_{t+1} = w_t - eta grad L(w_t) from w_0 = 0 with eta below 2/beta satisfies
 
@@ -30,10 +30,11 @@ import numpy as np
 
 CONFIG = {
     "quick": {"iterations": 100000, "num_checkpoints": 120, "points_per_class": 10,
-              "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.25, 1.0], "seed": 0},
+              "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.25, 1.0],
+              "support_vectors": [[0.5, 1.0], [0.5, -0.25]], "seed": 0},
     "full": {"iterations": 1000000, "num_checkpoints": 300, "points_per_class": 200,
              "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.1, 0.25, 0.5, 1.0],
-             "seed": 0},
+             "support_vectors": [[0.5, 1.0], [0.5, -0.25]], "seed": 0},
 }
 
 
@@ -43,8 +44,10 @@ CONFIG = {
 def make_data(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Points x (N, 2) and labels y in {-1, +1}; z = y x is what the loss sees."""
     rng = np.random.default_rng(cfg["seed"])
-    # In the rotated frame the max-margin direction is e_1 and the margin (of ||w_hat|| = 2) is 1/2.
-    support = np.array([[0.5, 1.0], [0.5, -0.25]])
+    # In the rotated frame the two support vectors have first coordinate 1/2, so that (when the
+    # other points are farther out) the max-margin direction is e_1 and ||w_hat|| = 2. With the
+    # default [[0.5, 1.0], [0.5, -0.25]] the dual weights are 0.8 and 3.2 (ratio 4).
+    support = np.array(cfg["support_vectors"], dtype=float)
     m = cfg["points_per_class"]
     first = 0.5 * cfg["min_margin"] + rng.exponential(0.4, size=2 * m)
     second = rng.uniform(-0.5, 2.5, size=2 * m)  # off-centre: w_1 is far from w_hat
