@@ -1,0 +1,118 @@
+"""Lazy training: how far the weights of a wide two-layer ReLU network move under gradient descent.
+
+Network f(x) = s_m sum_{j<=m} a_j relu(<w_j, x>), w_j ~ N(0, I_d), a_j ~ N(0, 1), both layers trained
+by full-batch GD on the square loss (1/2n) sum_i (f(x_i) - y_i)^2 until the training loss is small.
+
+Theory. In the NTK scaling s_m = m^{-1/2} the tangent kernel at initialisation is of order one and
+the distance travelled by the parameters stays bounded as m grows, while ||theta(0)|| ~ sqrt(m (d+1)):
+the relative change ||theta(T) - theta(0)|| / ||theta(0)|| decays as m^{-1/2} (Jacot, Gabriel, Hongler
+2018; Du, Zhai, Poczos, Singh 2019; Chizat, Oyallon, Bach 2019; Lee et al. 2019). In the mean-field
+scaling s_m = 1/m with step size proportional to m (the time scale on which the empirical measure of
+the neurons moves), every neuron moves by O(1) and the relative change does not vanish: slope 0.
+
+Step sizes. NTK: eta; mean field: eta * m. With these choices the tangent kernel of the two
+parametrisations at initialisation, once multiplied by the step size, is the same, so both start
+with the same decrease of the loss, and eta is small enough (eta * lambda_max(K) / n < 2 for the
+analytic Gram K) for GD to be stable.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+from figgen.lib.twolayer import cpu_threads, init_params, param_sq_norm, sphere_inputs, train_gd
+
+CONFIG = {
+    "quick": {"n": 20, "d": 5, "steps": 2000, "widths": [64, 128, 256, 512, 1024, 2048, 4096],
+              "seeds": 3, "eta": 1.0, "seed": 0},
+    "full": {"n": 20, "d": 5, "steps": 4000,
+             "widths": [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536],
+             "seeds": 10, "eta": 1.0, "seed": 0},
+}
+
+SCALINGS = ("ntk", "mf")
+
+
+def theory_slope(scaling: str) -> float:
+    """Predicted log-log slope of the relative parameter change against the width."""
+    return -0.5 if scaling == "ntk" else 0.0
+
+
+def fitted_slope(widths: np.ndarray, values: np.ndarray) -> float:
+    """Least-squares slope of log(values) against log(widths); values averaged over seeds first."""
+    v = np.asarray(values, float)
+    if v.ndim > 1:
+        v = v.mean(axis=-1)
+    return float(np.polyfit(np.log(widths), np.log(v), 1)[0])
+
+
+def compute(cfg: dict, device: str) -> dict:
+    with cpu_threads(device):
+        return _compute(cfg, device)
+
+
+def _compute(cfg: dict, device: str) -> dict:
+    rng = np.random.default_rng(cfg["seed"])
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    n, d, S = cfg["n"], cfg["d"], cfg["seeds"]
+    X = torch.tensor(sphere_inputs(n, d, rng), dtype=torch.float32, device=device)
+    y = torch.tensor(rng.standard_normal(n), dtype=torch.float32, device=device)
+    widths = np.array(cfg["widths"])
+    rel = np.zeros((2, len(widths), S))
+    loss = np.zeros((2, len(widths), S))
+    # One batch per width holds every seed of both scalings: networks 0..S-1 are NTK-scaled,
+    # S..2S-1 mean-field-scaled, and network S+k starts from the same weights as network k.
+    for k, m in enumerate(progress(widths, "widths")):
+        Wt, a = init_params(S, int(m), d, gen, device)
+        Wt, a = Wt.repeat(2, 1, 1), a.repeat(2, 1, 1)
+        scale = torch.tensor([m ** -0.5] * S + [1.0 / m] * S, dtype=torch.float32, device=device)
+        lr = torch.tensor([cfg["eta"]] * S + [cfg["eta"] * m] * S, dtype=torch.float32, device=device)
+        W0, a0 = Wt.clone(), a.clone()
+        final = train_gd(Wt, a, X, y, scale, lr, cfg["steps"])
+        moved = param_sq_norm(Wt - W0, a - a0).sqrt() / param_sq_norm(W0, a0).sqrt()
+        rel[:, k] = moved.view(2, S).cpu().numpy()
+        loss[:, k] = final.view(2, S).cpu().numpy()
+    return {"widths": widths, "rel_change": rel, "final_loss": loss,
+            "initial_loss": np.array(0.5 * float((y**2).mean()))}
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, ax = new_figure(rel_width=0.75)
+    m = data["widths"].astype(float)
+    grid = np.geomspace(m.min(), m.max(), 100)
+    styles = {"ntk": (PALETTE["blue"], "o", r"NTK scaling $m^{-1/2}$"),
+              "mf": (PALETTE["vermillion"], "s", r"mean-field scaling $m^{-1}$")}
+    for p, scaling in enumerate(SCALINGS):
+        colour, marker, label = styles[scaling]
+        vals = data["rel_change"][p]
+        mean = vals.mean(axis=1)
+        err = vals.std(axis=1, ddof=1) if vals.shape[1] > 1 else None
+        ax.errorbar(m, mean, yerr=err, fmt=marker, color=colour,
+                    label=f"{label}, fitted slope ${round(fitted_slope(m, vals), 2) + 0.0:.2f}$")
+        # Theory: the predicted power law, anchored at the geometric mean of the data.
+        slope = theory_slope(scaling)
+        anchor = np.exp(np.mean(np.log(mean)) - slope * np.mean(np.log(m)))
+        ax.plot(grid, anchor * grid**slope, color=PALETTE["black"], lw=0.8,
+                ls="-" if scaling == "ntk" else "--")
+    ax.plot([], [], color=PALETTE["black"], lw=0.8, label=r"theory, slope $-1/2$")
+    ax.plot([], [], color=PALETTE["black"], lw=0.8, ls="--", label=r"theory, slope $0$")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("width $m$")
+    ax.set_ylabel(r"$\|\theta(T)-\theta(0)\|/\|\theta(0)\|$")
+    ax.legend(loc="lower left")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    m = data["widths"]
+    return {
+        "slope_ntk": round(fitted_slope(m, data["rel_change"][0]), 2) + 0.0,
+        "slope_mf": round(fitted_slope(m, data["rel_change"][1]), 2) + 0.0,
+        "max_final_loss": float(f"{float(data['final_loss'].max()):.0e}"),
+        "width_min": int(m.min()),
+        "width_max": int(m.max()),
+    }

@@ -1,0 +1,131 @@
+"""Concentration of the empirical neural tangent kernel of a two-layer ReLU network at initialisation.
+
+Network f(x) = m^{-1/2} sum_{j<=m} a_j relu(<w_j, x>), w_j ~ N(0, I_d), a_j ~ N(0, 1). Its tangent kernel
+is an average of m i.i.d. terms, K_m(x, x') = (1/m) sum_j k_j(x, x') with
+
+    k_j(x, x') = relu(w_j.x) relu(w_j.x') + a_j^2 1{w_j.x > 0} 1{w_j.x' > 0} <x, x'>,
+
+whose mean is the analytic ReLU NTK (Jacot, Gabriel, Hongler 2018; arc-cosine kernels of Cho and
+Saul 2009; see figgen/lib/twolayer.py). Hence E||K_m - K||_F^2 = (1/m) sum_{i,k} Var k_j(x_i, x_k)
+exactly, and the relative Frobenius error decays as C / sqrt(m). The variance needs the second moment
+
+    E k_j(x, x')^2 = |x|^2 |x'|^2 J_2(t) / (2 pi) + 2 <x, x'> |x| |x'| J_1(t) / (2 pi)
+                     + E[a^4] <x, x'>^2 J_0(t) / (2 pi),
+
+with J_0 = pi - t, J_1 = sin t + (pi - t) cos t, J_2 = 3 sin t cos t + (pi - t)(1 + 2 cos^2 t) the
+arc-cosine functions of degrees 0, 1, 2 and E[a^4] = 3; `theory_constant` computes C.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+from figgen.lib.twolayer import cpu_threads, empirical_ntk, init_params, relu_ntk, sphere_inputs
+
+CONFIG = {
+    "quick": {"n": 40, "d": 10, "widths": [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
+              "seeds": 16, "scatter_widths": [128, 16384], "seed": 1},
+    "full": {"n": 200, "d": 10, "widths": [16, 64, 256, 1024, 4096, 16384, 65536, 262144],
+             "seeds": 64, "scatter_widths": [256, 262144], "seed": 1},
+}
+
+
+def second_moment(X: np.ndarray, a4: float = 3.0) -> np.ndarray:
+    """E k_j(x_i, x_k)^2 for one random neuron; a4 = E[a^4] (3 for Gaussian a, 1 for signs)."""
+    ip = X @ X.T
+    norms = np.outer(np.linalg.norm(X, axis=1), np.linalg.norm(X, axis=1))
+    t = np.arccos(np.clip(ip / norms, -1.0, 1.0))
+    J0 = np.pi - t
+    J1 = np.sin(t) + (np.pi - t) * np.cos(t)
+    J2 = 3 * np.sin(t) * np.cos(t) + (np.pi - t) * (1 + 2 * np.cos(t) ** 2)
+    return (norms**2 * J2 + 2 * ip * norms * J1 + a4 * ip**2 * J0) / (2 * np.pi)
+
+
+def theory_constant(X: np.ndarray, a4: float = 3.0) -> float:
+    """C with E||K_m - K||_F^2 / ||K||_F^2 = C^2 / m (width m, analytic NTK K)."""
+    K = relu_ntk(X)
+    var = second_moment(X, a4) - K**2
+    return float(np.sqrt(var.sum()) / np.linalg.norm(K))
+
+
+def theory(widths: np.ndarray, X: np.ndarray, a4: float = 3.0) -> np.ndarray:
+    """Root-mean-square relative Frobenius error C / sqrt(m)."""
+    return theory_constant(X, a4) / np.sqrt(np.asarray(widths, float))
+
+
+def fitted_slope(widths: np.ndarray, rms: np.ndarray) -> float:
+    return float(np.polyfit(np.log(widths), np.log(rms), 1)[0])
+
+
+def compute(cfg: dict, device: str) -> dict:
+    with cpu_threads(device):
+        return _compute(cfg, device)
+
+
+def _compute(cfg: dict, device: str) -> dict:
+    rng = np.random.default_rng(cfg["seed"])
+    gen = torch.Generator().manual_seed(cfg["seed"])
+    Xn = sphere_inputs(cfg["n"], cfg["d"], rng)
+    K = relu_ntk(Xn)
+    X = torch.tensor(Xn, dtype=torch.float64, device=device)
+    Kt = torch.tensor(K, dtype=torch.float64, device=device)
+    widths = np.array(cfg["widths"])
+    rel = np.zeros((len(widths), cfg["seeds"]))
+    examples = {}
+    for k, m in enumerate(progress(widths, "widths")):
+        # Draws are batched, in chunks that keep the (B, n, m) activations to about 2^25 numbers.
+        chunk = max(1, min(cfg["seeds"], 2**25 // (cfg["n"] * int(m))))
+        errs, first = [], None
+        for start in range(0, cfg["seeds"], chunk):
+            B = min(chunk, cfg["seeds"] - start)
+            Wt, a = init_params(B, int(m), cfg["d"], gen, device)
+            scale = torch.full((B,), float(m) ** -0.5, dtype=torch.float64, device=device)
+            Km = empirical_ntk(Wt.double(), a.double(), X, scale)
+            errs.append(torch.linalg.matrix_norm(Km - Kt) / torch.linalg.norm(Kt))
+            first = Km[0] if first is None else first
+        rel[k] = torch.cat(errs).cpu().numpy()
+        if m in cfg["scatter_widths"]:
+            examples["small" if m == cfg["scatter_widths"][0] else "large"] = first.cpu().numpy()
+    return {"widths": widths, "rel_error": rel, "rms": np.sqrt((rel**2).mean(axis=1)),
+            "theory_constant": np.array(theory_constant(Xn)), "X": Xn, "K": K,
+            "K_small": examples["small"], "K_large": examples["large"]}
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, (ax, bx) = new_figure(rel_width=1.0, ncols=2, ratio=0.8)
+    m = data["widths"].astype(float)
+    grid = np.geomspace(m.min(), m.max(), 100)
+    rel = data["rel_error"]
+    ax.plot(np.repeat(m, rel.shape[1]), rel.ravel(), ".", color=PALETTE["sky"], alpha=0.5, ms=2,
+            label="one draw")
+    ax.plot(m, data["rms"], "o", color=PALETTE["blue"],
+            label=f"RMS over draws (slope ${fitted_slope(m, data['rms']):.2f}$)")
+    ax.plot(grid, data["theory_constant"].item() / np.sqrt(grid), color=PALETTE["black"],
+            label=r"$C/\sqrt{m}$")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("width $m$")
+    ax.set_ylabel(r"$\|K_m-K\|_F/\|K\|_F$")
+    ax.legend(loc="lower left")
+
+    K = data["K"]
+    lo, hi = K.min(), K.max()
+    bx.plot([lo, hi], [lo, hi], color=PALETTE["black"], lw=0.8)
+    for key, colour, marker in (("K_small", PALETTE["vermillion"], "s"), ("K_large", PALETTE["blue"], "o")):
+        width = cfg["scatter_widths"][0 if key == "K_small" else 1]
+        bx.plot(K.ravel(), data[key].ravel(), marker, color=colour, ms=1.8, alpha=0.6, ls="none",
+                label=f"$m={width}$")
+    bx.set_xlabel(r"analytic $K(x_i,x_k)$")
+    bx.set_ylabel(r"empirical $K_m(x_i,x_k)$")
+    bx.legend(loc="upper left", markerscale=2.5)
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    return {"slope": round(fitted_slope(data["widths"], data["rms"]), 2) + 0.0,
+            "C": round(data["theory_constant"].item(), 2),
+            "max_rel_dev_percent": round(100 * float(np.max(np.abs(
+                data["rms"] / theory(data["widths"], data["X"]) - 1))), 1)}
