@@ -23,9 +23,9 @@ from figgen.core.progress import progress
 
 CONFIG = {
     "quick": {"dims": [2, 10, 100], "p_min_log2": 2, "p_max_log2": 7, "reps": 300, "chunk": 100,
-              "seed": 0},
-    "full": {"dims": [2, 10, 100, 1000], "p_min_log2": 2, "p_max_log2": 13, "reps": 4000,
-             "chunk": 200, "seed": 0},
+              "max_elems": 4000000, "seed": 0},
+    "full": {"dims": [2, 10, 100, 1000], "p_min_log2": 2, "p_max_log2": 11, "reps": 4000,
+             "chunk": 200, "max_elems": 100000000, "seed": 0},
 }
 
 
@@ -60,8 +60,11 @@ def compute(cfg: dict, device: str) -> dict:
     for i, d in enumerate(dims):
         for k, p in enumerate(progress(ps, f"d={d}")):
             errs = []
-            for start in range(0, cfg["reps"], cfg["chunk"]):
-                n = min(cfg["chunk"], cfg["reps"] - start)
+            # Networks per batch: at most `chunk`, and at most max_elems entries in the Gram matrices
+            # and the weights (the stream of normals does not depend on how it is cut).
+            per_batch = max(1, min(cfg["chunk"], cfg["max_elems"] // (int(p) * max(int(p), int(d)))))
+            for start in range(0, cfg["reps"], per_batch):
+                n = min(per_batch, cfg["reps"] - start)
                 w = torch.from_numpy(rng.standard_normal((n, int(p), int(d)))).to(device)
                 errs.append(squared_errors(w, 1.0 / d).cpu().numpy())
             errs = np.concatenate(errs)

@@ -19,7 +19,7 @@ import numpy as np
 
 CONFIG = {
     "quick": {"p_min_log2": 1, "p_max_log2": 9, "points_per_piece": 32, "p_show": 6, "seed": 0},
-    "full": {"p_min_log2": 1, "p_max_log2": 14, "points_per_piece": 128, "p_show": 6, "seed": 0},
+    "full": {"p_min_log2": 1, "p_max_log2": 13, "points_per_piece": 64, "p_show": 6, "seed": 0},
 }
 
 LIPSCHITZ = 2 * np.pi          # sup |f'| for f = sin(2 pi x)

@@ -114,7 +114,7 @@ def plot(data: dict, cfg: dict):
                  label=f"$m={data['widths'][i]}$")
     ax0.set_xlabel("$x$")
     ax0.set_title("best seed at each width")
-    ax0.legend(fontsize=7, ncol=2, loc="lower left")
+    ax0.legend(fontsize=7, ncol=2, loc="upper right")
 
     m = data["widths"]
     test = data["test_mse"]
