@@ -1,0 +1,304 @@
+"""Cloning experiment: the speciation transition of a diffusion model on a two-class mixture.
+
+Setting (Biroli, Bonnaire, de Bortoli and Mezard 2024, "Dynamical regimes of diffusion models",
+arXiv:2402.18491). Forward Ornstein-Uhlenbeck process dx = -x dt + dB with <dB^2> = 2 dt, so that
+x_t = e^{-t} x_0 + sqrt(Delta_t) z with Delta_t = 1 - e^{-2t}. Data: the mixture
+(1/2) N(+m, s^2 I_d) + (1/2) N(-m, s^2 I_d), whose noised law at time t is the mixture of
+N(+-e^{-t} m, Gamma_t I_d), Gamma_t = s^2 e^{-2t} + Delta_t, with score
+
+    grad log P_t(x) = (-x + e^{-t} m tanh(e^{-t} <m, x> / Gamma_t)) / Gamma_t.
+
+The backward process, in the backward time, is dy = [y + 2 grad log P_t(y)] ds + sqrt(2) dW. The
+cloning experiment runs it from a large time down to t, copies the state, finishes both copies
+independently, and records phi(t), the probability that the two end points have the same class.
+
+Theory (derived in the chapter "The speciation transition in diffusion models"): with the exact
+score and the process started from P_T, the state at time t has law P_t and each copy ends in class
+c with probability P(c | x_t), so phi(t) = E[P(+|x_t)^2 + P(-|x_t)^2] = (1 + E tanh^2 h)/2 where
+h = a_t + sqrt(a_t) g, g ~ N(0, 1), a_t = ||m||^2 e^{-2t} / Gamma_t. The speciation time is
+t_S = (1/2) log Lambda with Lambda = s^2 + ||m||^2 the largest eigenvalue of the data covariance;
+at t = t_S + tau and ||m||^2 -> infinity, a_t -> e^{-2 tau}.
+
+A second curve replaces the exact score by a small time-conditioned MLP trained by denoising score
+matching (Vincent 2011) on samples of the mixture.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from figgen.core.progress import progress
+
+CONFIG = {
+    "quick": {
+        "dims": [16, 64], "s2": 1.0, "m2_per_dim": 1.0, "dt": 0.01,
+        "n_traj": 2000, "tau_min": -2.0, "tau_max": 2.5, "num_tau": 10, "tau_start": 4.0,
+        "net_n_train": 4096, "net_width": 64, "net_steps": 1000, "net_batch": 256,
+        "net_lr": 3e-3, "net_weight_cap": 1.5, "net_n_traj": 300,
+        "net_taus": [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5],
+        "seed": 0,
+    },
+    "full": {
+        "dims": [16, 64], "s2": 1.0, "m2_per_dim": 1.0, "dt": 0.01,
+        "n_traj": 20000, "tau_min": -2.0, "tau_max": 2.5, "num_tau": 19, "tau_start": 4.0,
+        "net_n_train": 50000, "net_width": 256, "net_steps": 20000, "net_batch": 1024,
+        "net_lr": 1e-3, "net_weight_cap": 1.5, "net_n_traj": 4000,
+        "net_taus": [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5],
+        "seed": 0,
+    },
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Theory
+def speciation_time(m2: float, s2: float) -> float:
+    """t_S = (1/2) log Lambda, Lambda = s^2 + ||m||^2 the top eigenvalue of the data covariance."""
+    return 0.5 * math.log(s2 + m2)
+
+
+def signal_strength(t, m2: float, s2: float):
+    """a_t = ||m||^2 e^{-2t} / Gamma_t, the signal-to-noise ratio of the class at time t."""
+    e2 = np.exp(-2.0 * np.asarray(t, dtype=float))
+    return m2 * e2 / (s2 * e2 + 1.0 - e2)
+
+
+def phi_from_a(a):
+    """(1 + E tanh^2(a + sqrt(a) g)) / 2 by Gauss-Hermite quadrature (probabilists' weights)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(120)
+    weights = weights / weights.sum()
+    a = np.asarray(a, dtype=float)[..., None]
+    return 0.5 * (1.0 + np.sum(weights * np.tanh(a + np.sqrt(a) * nodes) ** 2, axis=-1))
+
+
+def phi_theory(t, m2: float, s2: float):
+    """Cloning probability phi(t) for the exact score of the symmetric two-Gaussian mixture."""
+    return phi_from_a(signal_strength(t, m2, s2))
+
+
+def phi_limit(tau):
+    """Large-d limit at t = t_S + tau (||m||^2 -> infinity): a = e^{-2 tau}."""
+    return phi_from_a(np.exp(-2.0 * np.asarray(tau, dtype=float)))
+
+
+def binomial_tolerance(phi, n: int):
+    """Tolerance of the course reference: 3 sqrt(phi (1 - phi) / N) + 0.01."""
+    phi = np.asarray(phi, dtype=float)
+    return 3.0 * np.sqrt(phi * (1.0 - phi) / n) + 0.01
+
+
+# ----------------------------------------------------------------------------------------------
+# Scores
+def mixture_score(x: torch.Tensor, t: float, m: torch.Tensor, s2: float) -> torch.Tensor:
+    e = math.exp(-t)
+    gamma = s2 * e * e + 1.0 - e * e
+    h = e * (x @ m) / gamma
+    return (-x + e * torch.tanh(h)[..., None] * m) / gamma
+
+
+def time_features(t: torch.Tensor) -> torch.Tensor:
+    """Features of the diffusion time t (shape (..., 1)): e^{-t}, Delta_t, sqrt(Delta_t)."""
+    e = torch.exp(-t)
+    delta = 1.0 - e * e
+    return torch.cat([e, delta, torch.sqrt(delta)], dim=-1)
+
+
+class ScoreNet(torch.nn.Module):
+    """s(x, t) = -x + e^{-t} MLP(x, e^{-t} x, features(t)), a two-hidden-layer SiLU network.
+
+    -x is the score of the stationary law N(0, I_d) and, by Tweedie's formula, the rest of the
+    score of any data law is e^{-t} (E[x_0 | x_t = x] - e^{-t} x) / Delta_t: the network learns
+    that remainder at its natural scale. Feeding e^{-t} x as well as x lets it form the
+    signal-scaled projections the score depends on without learning a product.
+    """
+
+    def __init__(self, d: int, width: int):
+        super().__init__()
+        self.mlp = torch.nn.Sequential(
+            torch.nn.Linear(2 * d + 3, width), torch.nn.SiLU(),
+            torch.nn.Linear(width, width), torch.nn.SiLU(),
+            torch.nn.Linear(width, d),
+        )
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        e = torch.exp(-t)
+        return -x + e * self.mlp(torch.cat([x, e * x, time_features(t)], dim=-1))
+
+
+def train_score_net(d: int, m: torch.Tensor, t_s: float, t_max: float, cfg: dict,
+                    gen: torch.Generator, device: str) -> ScoreNet:
+    """Weighted denoising score matching on n_train samples of the mixture.
+
+    Minimises E[lambda(t) ||sqrt(Delta_t) s(x_t, t) + z||^2] with t uniform on (0, t_max) and
+    lambda(t) = min(e^{2t}, e^{2(t_S + cap)}): any positive weight has the exact score as
+    minimiser, and this one keeps the large times, where the score differs from -x only by
+    O(e^{-t}) but where speciation is decided, from being drowned by the small ones.
+    """
+    torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=gen, device=device)))
+    n = cfg["net_n_train"]
+    labels = torch.randint(0, 2, (n, 1), generator=gen, device=device) * 2.0 - 1.0
+    data = labels * m + math.sqrt(cfg["s2"]) * torch.randn(n, d, generator=gen, device=device)
+    net = ScoreNet(d, cfg["net_width"]).to(device)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg["net_lr"])
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg["net_steps"])
+    cap = math.exp(2.0 * (t_s + cfg["net_weight_cap"]))
+    for _ in progress(range(cfg["net_steps"]), f"training score net d={d}"):
+        idx = torch.randint(0, n, (cfg["net_batch"],), generator=gen, device=device)
+        t = 1e-3 + (t_max - 1e-3) * torch.rand(cfg["net_batch"], 1, generator=gen, device=device)
+        z = torch.randn(cfg["net_batch"], d, generator=gen, device=device)
+        e = torch.exp(-t)
+        sd = torch.sqrt(1.0 - e * e)
+        xt = e * data[idx] + sd * z
+        weight = torch.clamp(torch.exp(2.0 * t), max=cap)
+        loss = (weight * (sd * net(xt, t) + z) ** 2).sum(dim=1).mean() / weight.mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+    return net.eval()
+
+
+# ----------------------------------------------------------------------------------------------
+# The cloning experiment
+def exact_step(m: torch.Tensor, s2: float, dt: float):
+    """One backward Euler-Maruyama step with the exact mixture score, written in place.
+
+    x + dt [x + 2 score(x, t)] + sqrt(2 dt) xi with score = (-x + e^{-t} m tanh(.)) / Gamma_t is
+    (1 + dt - 2 dt / Gamma_t) x + (2 dt e^{-t} / Gamma_t) tanh(e^{-t} <m, x> / Gamma_t) m + noise.
+    """
+    def step(x: torch.Tensor, t: float, noise: torch.Tensor) -> None:
+        e = math.exp(-t)
+        gamma = s2 * e * e + 1.0 - e * e
+        h = torch.tanh((x @ m).mul_(e / gamma))
+        x.mul_(1.0 + dt - 2.0 * dt / gamma).add_(noise)
+        x.addcmul_(h[..., None], m, value=2.0 * dt * e / gamma)
+    return step
+
+
+def score_step(score, dt: float):
+    """One backward Euler-Maruyama step x <- x + dt [x + 2 score(x, t)] + noise, for any score."""
+    def step(x: torch.Tensor, t: float, noise: torch.Tensor) -> None:
+        drift = 2.0 * score(x, t)
+        x.mul_(1.0 + dt).add_(drift, alpha=dt).add_(noise)
+    return step
+
+
+def cloning(step, d: int, m: torch.Tensor, t_start: float, clone_times: np.ndarray, n_traj: int,
+            dt: float, gen: torch.Generator, device: str, desc: str):
+    """Backward Euler-Maruyama from t_start (state N(0, I)) to 0, cloning at the given times.
+
+    One tensor holds the main trajectories (slot 0) and one clone batch per cloning time
+    (slots 1.., by decreasing time); a clone slot is filled with a copy of the main state when the
+    clock reaches its time and from then on receives its own noise. Returns the cloning times on
+    the grid and phi, the fraction of trajectories whose main and clone end points have the same
+    sign of <m, x_0> (the class).
+    """
+    n_steps = int(round(t_start / dt))
+    steps = np.sort(np.unique(np.round(np.asarray(clone_times) / dt).astype(int)))[::-1]
+    steps = steps[(steps > 0) & (steps <= n_steps)]
+    k = len(steps)
+    x = torch.zeros(1 + k, n_traj, d, device=device)
+    x[0] = torch.randn(n_traj, d, generator=gen, device=device)
+    active = 1
+    noise_scale = math.sqrt(2.0 * dt)
+    with torch.no_grad():
+        for i in progress(range(n_steps, 0, -1), desc):
+            while active <= k and steps[active - 1] == i:
+                x[active] = x[0]
+                active += 1
+            xa = x[:active]  # a view: the step updates x in place
+            noise = torch.randn(xa.shape, generator=gen, device=device).mul_(noise_scale)
+            step(xa, i * dt, noise)
+    cls = torch.sign(x @ m)
+    same = (cls[1:] == cls[0]).float().mean(dim=1)
+    return steps * dt, same.cpu().numpy().astype(float)
+
+
+def compute(cfg: dict, device: str) -> dict:
+    # The tensors are small (a few hundred rows): on a CPU, intra-op threads cost more than they
+    # save, so run single-threaded and restore the setting afterwards.
+    threads = torch.get_num_threads()
+    if device == "cpu":
+        torch.set_num_threads(1)
+    try:
+        return _compute(cfg, device)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _compute(cfg: dict, device: str) -> dict:
+    gen = torch.Generator(device=device).manual_seed(cfg["seed"])
+    s2, dt = cfg["s2"], cfg["dt"]
+    taus = np.linspace(cfg["tau_min"], cfg["tau_max"], cfg["num_tau"])
+    out: dict = {}
+    for d in cfg["dims"]:
+        m2 = cfg["m2_per_dim"] * d
+        m = torch.full((d,), math.sqrt(cfg["m2_per_dim"]), device=device)
+        t_s = speciation_time(m2, s2)
+        t_start = t_s + cfg["tau_start"]
+
+        times, phi = cloning(exact_step(m, s2, dt), d, m, t_start, t_s + taus, cfg["n_traj"], dt, gen, device,
+                             f"exact score d={d}")
+        order = np.argsort(times)
+        out[f"tau_d{d}"] = times[order] - t_s
+        out[f"phi_d{d}"] = phi[order]
+
+        net = train_score_net(d, m, t_s, t_start, cfg, gen, device)
+
+        def learned(x, t, net=net):
+            tt = torch.full(x.shape[:-1] + (1,), t, device=x.device)
+            return net(x, tt)
+
+        times, phi = cloning(score_step(learned, dt), d, m, t_start, t_s + np.asarray(cfg["net_taus"]),
+                             cfg["net_n_traj"], dt, gen, device, f"learned score d={d}")
+        order = np.argsort(times)
+        out[f"net_tau_d{d}"] = times[order] - t_s
+        out[f"net_phi_d{d}"] = phi[order]
+        out[f"tS_d{d}"] = t_s
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    dims = cfg["dims"]
+    fig, axs = new_figure(rel_width=1.0, ratio=0.8, ncols=len(dims), sharey=True)
+    axs = np.atleast_1d(axs)
+    s2 = cfg["s2"]
+    for ax, d in zip(axs, dims):
+        m2 = cfg["m2_per_dim"] * d
+        t_s = speciation_time(m2, s2)
+        grid = np.linspace(max(cfg["tau_min"], -t_s), cfg["tau_max"], 300)
+        ax.plot(grid, phi_limit(grid), color=PALETTE["sky"], ls="--", lw=1.0,
+                label=r"$d\to\infty$")
+        ax.plot(grid, phi_theory(t_s + grid, m2, s2), color=PALETTE["black"], label="theory")
+        tau, phi = data[f"tau_d{d}"], data[f"phi_d{d}"]
+        err = np.sqrt(phi * (1 - phi) / cfg["n_traj"])
+        ax.errorbar(tau, phi, yerr=err, fmt="o", color=PALETTE["vermillion"], label="exact score")
+        tau, phi = data[f"net_tau_d{d}"], data[f"net_phi_d{d}"]
+        err = np.sqrt(phi * (1 - phi) / cfg["net_n_traj"])
+        ax.errorbar(tau, phi, yerr=err, fmt="s", mfc="none", color=PALETTE["blue"],
+                    label="learned score")
+        ax.axvline(0.0, color=PALETTE["black"], lw=0.6, ls=":")
+        ax.set_title(rf"$d = {d}$, $t_S = {t_s:.2f}$")
+        ax.set_xlabel(r"$t - t_S$")
+        ax.set_ylim(0.45, 1.02)
+    axs[0].set_ylabel(r"$\phi(t)$")
+    axs[-1].legend(loc="upper right")
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    params = {}
+    worst = 0.0
+    for d in cfg["dims"]:
+        m2 = cfg["m2_per_dim"] * d
+        t_s = speciation_time(m2, cfg["s2"])
+        params[f"tS{d}"] = round(t_s, 2)
+        theory = phi_theory(t_s + data[f"tau_d{d}"], m2, cfg["s2"])
+        worst = max(worst, float(np.max(np.abs(data[f"phi_d{d}"] - theory))))
+    params["maxdev"] = round(worst, 3)
+    params["phiatzero"] = round(float(phi_limit(0.0)), 2)
+    return params
