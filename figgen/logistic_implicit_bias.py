@@ -32,8 +32,8 @@ CONFIG = {
     "quick": {"iterations": 100000, "num_checkpoints": 120, "points_per_class": 10,
               "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.25, 1.0],
               "support_vectors": [[0.5, 1.0], [0.5, -0.25]], "seed": 0},
-    "full": {"iterations": 1000000, "num_checkpoints": 300, "points_per_class": 200,
-             "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.1, 0.25, 0.5, 1.0],
+    "full": {"iterations": 3000000, "num_checkpoints": 300, "points_per_class": 20,
+             "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [0.25, 0.5, 1.0],
              "support_vectors": [[0.5, 1.0], [0.5, -0.25]], "seed": 0},
 }
 
