@@ -4,6 +4,8 @@ Theory. With Gaussian design x ~ N(0, I_d), y = <theta*, x> + noise of variance 
 n > d + 1 samples, the OLS estimator satisfies E||theta_hat - theta*||^2 = sigma^2 d / (n - d - 1):
 conditionally on X the error is sigma^2 tr((X^T X)^{-1}), and X^T X is Wishart, whose inverse has
 mean I_d / (n - d - 1) (see e.g. Bach 2024, Learning Theory from First Principles, ch. 3).
+Proved in chapter 1 of the notes (lemma on the mean of the inverse Wishart matrix, theorem on the
+exact risk of OLS).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from figgen.core.progress import progress
 
 CONFIG = {
     "quick": {"d": 20, "n_min": 30, "n_max": 400, "num_n": 12, "reps": 400, "sigma": 1.0, "seed": 0},
-    "full": {"d": 200, "n_min": 210, "n_max": 4000, "num_n": 16, "reps": 400, "sigma": 1.0, "seed": 0},
+    "full": {"d": 200, "n_min": 210, "n_max": 4000, "num_n": 16, "reps": 1000, "sigma": 1.0, "seed": 0},
 }
 
 
