@@ -80,7 +80,8 @@ def _pdf_task(doc, extra_deps=(), doc_line=None):
     return {
         "doc": doc_line or f"{doc.title} -> {paths.rel(doc.pdf)}",
         "actions": [(actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
-                                           None if doc.released else str(doc.dist_pdf)])],
+                                           None if doc.released else str(doc.dist_pdf),
+                                           [str(s) for s in doc.sources]])],
         "file_dep": [str(doc.tex), *sources, *STYLE, str(paths.BIBLIOGRAPHY), *_figure_files(doc), *extra_deps],
         "targets": [str(doc.pdf)],
         "clean": True,

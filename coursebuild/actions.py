@@ -31,13 +31,17 @@ def render_tex(name: str):
     write_document(doc, s)
 
 
-def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None = None):
+def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None = None,
+                sources: tuple = ()):
     """latexmk, then publish the PDF atomically: a failure leaves the old PDF in place.
 
     `withdraw` is the dist/ path of a document that is not released (any more): it is removed.
     """
     from pathlib import Path
 
+    missing = [paths.rel(Path(s)) for s in sources if not Path(s).is_file()]
+    if missing:
+        return _fail(f"{name}: missing source {', '.join(missing)} (named by its id in syllabus.yaml)")
     try:
         built = latexmk(Path(tex), Path(outdir), name)
     except LatexError as exc:
@@ -58,13 +62,17 @@ def write_xrefs(chapters: list[tuple[str, str, str]], aux: str):
 
 
 def _figure_env():
+    import multiprocessing
+
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     os.environ.setdefault("FORCE_SOURCE_DATE", "1")
-    # Under `doit -n 2` two figures train at once on a 2-core machine: one thread each.
-    if os.environ.get("DOIT_PARALLEL"):
-        import torch
-
-        torch.set_num_threads(1)
+    # Under `doit -n 2` tasks run in worker processes, two at once: one BLAS/torch thread each,
+    # or the two oversubscribe the cores and run many times slower.
+    if multiprocessing.current_process().name != "MainProcess":
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = "1"
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)
 
 
 def compute_figure(name: str):
