@@ -88,9 +88,12 @@ def plot(data: dict, cfg: dict):
 
 
 def caption_params(data: dict, cfg: dict) -> dict:
-    out = {"lambda_min": round(float(data["eig_analytic"][-1]), 3)}
+    out = {"lambda_min": round(float(data["eig_analytic"][-1]), 3),
+           "lambda_max": round(float(data["eig_analytic"][0]), 2)}
     for k, name in enumerate(("moderate", "large")):
         out[f"width_{name}"] = int(data["widths"][k])
         out[f"change_train_{name}_percent"] = round(100 * float(data["change_train"][k].mean()), 1)
         out[f"change_init_{name}_percent"] = round(100 * float(data["change_init"][k].mean()), 1)
+        ratio = data["eig_trained"][k].sum(axis=-1) / data["eig_init"][k].sum(axis=-1)
+        out[f"trace_ratio_{name}"] = round(float(ratio.mean()), 2)
     return out
