@@ -175,3 +175,12 @@ def test_doit_list_reads_like_a_table_of_contents(built_course):
     assert names[:3] == ["figdata", "figure", "tex"]
     assert {"notes", "chapter", "homework", "solutions", "checklist", "test", "watch"} <= set(names)
     assert all(len(line.split(None, 1)) == 2 for line in out), "a task without a doc line"
+
+
+def test_full_notes_hold_every_chapter_in_the_table_of_contents(built_course):
+    text = " ".join(built_course.pdf_text("dist/lecture-notes.pdf").split())
+    toc = text[: text.index(SYLLABUS.chapters[0].title, text.index("Contents") + 10) + 2000]
+    for chapter in SYLLABUS.chapters:
+        assert f"{chapter.number} {chapter.title}" in text
+        assert chapter.title in toc
+    assert "Bibliography" in text
