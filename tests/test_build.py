@@ -179,8 +179,8 @@ def test_doit_list_reads_like_a_table_of_contents(built_course):
 
 def test_full_notes_hold_every_chapter_in_the_table_of_contents(built_course):
     text = " ".join(built_course.pdf_text("dist/lecture-notes.pdf").split())
-    toc = text[: text.index(SYLLABUS.chapters[0].title, text.index("Contents") + 10) + 2000]
+    assert "Contents" in text
     for chapter in SYLLABUS.chapters:
         assert f"{chapter.number} {chapter.title}" in text
-        assert chapter.title in toc
+        assert text.count(chapter.title) >= 2, f"{chapter.title} is not both in the contents and a heading"
     assert "Bibliography" in text
