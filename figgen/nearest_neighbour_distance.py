@@ -18,7 +18,7 @@ CONFIG = {
     "quick": {"dims": [1, 2, 3, 4, 5], "n_min": 100, "n_max": 6400, "num_n": 7, "min_reps": 10,
               "point_budget": 64000, "query_budget": 8000, "seed": 0},
     # k-d trees slow down sharply beyond d ~ 6 (the curse again), so full mode grows n and the
-    # budgets rather than d: about 6 minutes on one core, less with the cores of a GPU machine.
+    # budgets rather than d: about 1.5 minutes on a 2-core CPU.
     "full": {"dims": [1, 2, 3, 4, 5, 6], "n_min": 100, "n_max": 102400, "num_n": 11, "min_reps": 10,
              "point_budget": 1024000, "query_budget": 100000, "seed": 0},
 }
