@@ -145,8 +145,9 @@ def task_notes():
 
 
 def task_xref():
-    """Numbers of cross-chapter references, from the full notes, for the per-chapter PDFs."""
+    """Numbers of references into the notes, from the full notes, for chapter and homework PDFs."""
     chapters = [(c.id, str(paths.chapter_source(c.id)), str(paths.xref_file(c.stem))) for c in SYLLABUS.chapters]
+    chapters += [(h.id, str(paths.homework_source(h.id)), str(paths.xref_file(h.id))) for h in SYLLABUS.homework]
     return {
         "actions": [(actions.write_xrefs, [chapters, str(DOCS[FULL_NOTES].aux)])],
         "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _ in chapters if paths.ROOT.joinpath(src).exists()]],
@@ -166,14 +167,17 @@ def task_chapter():
 def task_homework():
     """Homework sheets for students (no solutions)."""
     for h in SYLLABUS.homework:
-        yield {"name": h.id, **_pdf_task(DOCS[h.id], doc_line=f"homework {h.number}: {h.title} -> {paths.rel(DOCS[h.id].pdf)}")}
+        doc = DOCS[h.id]
+        yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
+                                         f"homework {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
 
 
 def task_solutions():
     """Homework sheets with their solutions, from the same sources."""
     for h in SYLLABUS.homework:
         doc = DOCS[f"{h.id}-solutions"]
-        yield {"name": h.id, **_pdf_task(doc, doc_line=f"solutions {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
+        yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
+                                         f"solutions {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
 
 
 def task_checklist():

@@ -26,7 +26,8 @@ def context(doc: Document, s: Syllabus) -> dict:
     elif doc.kind in ("homework", "solutions"):
         sheet = s.sheet(doc.params["homework"])
         lectures = lectures_with(s, "homework", sheet.id)
-        ctx.update(sheet=sheet, solutions=doc.params["solutions"], lecture=lectures[0] if lectures else None)
+        ctx.update(sheet=sheet, solutions=doc.params["solutions"], lecture=lectures[0] if lectures else None,
+                   xref_name=paths.xref_file(sheet.id).name)
         if doc.params["solutions"]:
             ctx["pdf_title"] += " (solutions)"
     elif doc.kind == "checklist":
