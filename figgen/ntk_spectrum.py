@@ -20,7 +20,7 @@ from figgen.lib.twolayer import cpu_threads, empirical_ntk, init_params, relu_nt
 
 CONFIG = {
     "quick": {"n": 20, "d": 5, "steps": 2000, "widths": [64, 4096], "seeds": 3, "eta": 1.0, "seed": 2},
-    "full": {"n": 100, "d": 5, "steps": 20000, "widths": [128, 65536], "seeds": 10, "eta": 1.0, "seed": 2},
+    "full": {"n": 100, "d": 20, "steps": 20000, "widths": [128, 65536], "seeds": 10, "eta": 1.0, "seed": 2},
 }
 
 
