@@ -98,5 +98,12 @@ def figures_used(sources) -> list[str]:
     return sorted({m.group(1).strip() for src in sources for m in _FIGURE_USE.finditer(_text(src))})
 
 
-def cites(sources) -> bool:
-    return any(_CITE.search(_text(src)) for src in sources)
+_SOLUTION = re.compile(r"\\begin\{solution\}.*?\\end\{solution\}", re.S)
+
+
+def cites(sources, without_solutions: bool = False) -> bool:
+    """Whether the sources cite anything (a student sheet ignores citations in its solutions)."""
+    texts = (_text(src) for src in sources)
+    if without_solutions:
+        texts = (_SOLUTION.sub("", t) for t in texts)
+    return any(_CITE.search(t) for t in texts)

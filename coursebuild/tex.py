@@ -15,7 +15,7 @@ def context(doc: Document, s: Syllabus) -> dict:
         "course": s.course,
         "template_name": doc.template,
         "pdf_title": doc.title if doc.kind == "notes" else f"{s.course.title}: {doc.title}",
-        "has_citations": cites(doc.sources),
+        "has_citations": cites(doc.sources, without_solutions=doc.kind == "homework"),
     }
     if doc.kind == "notes":
         ctx["chapters"] = s.chapters

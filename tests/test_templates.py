@@ -91,3 +91,11 @@ def test_figures_are_found_by_scanning_the_sources(tmp_path):
 def test_html_values_are_escaped_and_control_characters_shown():
     out = render.html_env().from_string("<p>{{ v }}</p>").render(v='<script>alert("x")</script> & bell\x07')
     assert out == "<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; bell&lt;U+0007&gt;</p>"
+
+
+def test_student_sheet_has_no_bibliography_for_citations_inside_solutions(tmp_path):
+    from coursebuild.documents import cites
+
+    src = tmp_path / "hw.tex"
+    src.write_text("\\begin{problem}\nProve it.\n  \\begin{solution}\n  By \\citet{bach2024learning}.\n  \\end{solution}\n\\end{problem}\n")
+    assert cites([src]) and not cites([src], without_solutions=True)

@@ -22,7 +22,8 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             arr = io.BytesIO()
-            np.lib.format.write_array(arr, np.ascontiguousarray(arrays[key]), allow_pickle=False)
+            # np.ascontiguousarray would turn a 0-d array (a scalar result) into shape (1,).
+            np.lib.format.write_array(arr, np.array(arrays[key], order="C"), allow_pickle=False)
             zf.writestr(info, arr.getvalue())
     return buf.getvalue()
 
