@@ -27,7 +27,7 @@ CONFIG = {
               "samples": 64, "seed": 0},
     "full": {"d": 32, "ns": [100, 1000, 10000, 100000], "s2": 1.0, "t_max": 1.4, "num_t": 71,
              "dims": [8, 32, 128, 512], "n_fixed": 1000, "r_max": 2.5, "num_r": 61,
-             "samples": 2000, "seed": 0},
+             "samples": 1000, "seed": 0},
 }
 
 
@@ -46,7 +46,7 @@ def annealed_weight(t, n: int, d: int, s2: float):
 
 
 def nearest_weight(points: np.ndarray, times: np.ndarray, samples: int, s2: float,
-                   rng: np.random.Generator) -> np.ndarray:
+                   rng: np.random.Generator, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard error of max_mu w_mu(x_t), x_t ~ P_t^e, at each time (numpy, float64)."""
     n, d = points.shape
     sq = np.sum(points ** 2, axis=1)
@@ -56,10 +56,13 @@ def nearest_weight(points: np.ndarray, times: np.ndarray, samples: int, s2: floa
         delta = -np.expm1(-2.0 * t)
         src = rng.integers(0, n, samples)
         x = e * points[src] + np.sqrt(delta) * rng.standard_normal((samples, d))
-        # -||x - e a||^2 / (2 Delta), dropping the term in ||x||^2 common to every mu.
-        logits = (e * (x @ points.T) - 0.5 * e * e * sq[None, :]) / delta
-        logits -= logits.max(axis=1, keepdims=True)
-        w_max = 1.0 / np.sum(np.exp(logits), axis=1)
+        w_max = np.empty(samples)
+        for start in range(0, samples, chunk):  # bounded memory: chunk x n logits at a time
+            xc = x[start:start + chunk]
+            # -||x - e a||^2 / (2 Delta), dropping the term in ||x||^2 common to every mu.
+            logits = (e * (xc @ points.T) - 0.5 * e * e * sq[None, :]) / delta
+            logits -= logits.max(axis=1, keepdims=True)
+            w_max[start:start + chunk] = 1.0 / np.sum(np.exp(logits), axis=1)
         mean.append(w_max.mean())
         sem.append(w_max.std(ddof=1) / np.sqrt(samples))
     return np.array(mean), np.array(sem)
@@ -115,7 +118,5 @@ def plot(data: dict, cfg: dict):
 
 
 def caption_params(data: dict, cfg: dict) -> dict:
-    params = {}
-    for n in cfg["ns"]:
-        params[f"tC{int(round(np.log10(n)))}"] = round(float(collapse_time(n, cfg["d"], cfg["s2"])), 2)
-    return params
+    """The collapse times of the left panel, in the order of cfg["ns"]."""
+    return {"tCs": [round(float(collapse_time(n, cfg["d"], cfg["s2"])), 2) for n in cfg["ns"]]}
