@@ -40,14 +40,25 @@ def cloning_violations(tau, phi, d: int, cfg: dict, tau_shift: float = 0.0) -> l
             for t, p, q, e, b in zip(tau, phi, theory, tol, bad) if b]
 
 
+def reference_value_errors(m2: float, s2: float, ts_factor: float = 0.5) -> np.ndarray:
+    """|phi(t_S + tau) - reference| at tau = -1, 0, 1 for the reference values 0.99, 0.77, 0.56,
+    with t_S = ts_factor * log(Lambda) (1/2 is right)."""
+    t_s = ts_factor * np.log(s2 + m2)
+    values = sc.phi_theory(t_s + np.array([-1.0, 0.0, 1.0]), m2, s2)
+    return np.abs(values - np.array([0.99, 0.77, 0.56]))
+
+
 def test_reference_values_of_the_theory():
     cfg = config("speciation_cloning", "quick")
     for d in cfg["dims"]:
         m2 = cfg["m2_per_dim"] * d
-        t_s = sc.speciation_time(m2, cfg["s2"])
-        assert t_s == pytest.approx(0.5 * np.log(cfg["s2"] + m2))
-        values = sc.phi_theory(t_s + np.array([-1.0, 0.0, 1.0]), m2, cfg["s2"])
-        np.testing.assert_allclose(values, [0.99, 0.77, 0.56], atol=0.012)
+        assert sc.speciation_time(m2, cfg["s2"]) == pytest.approx(0.5 * np.log(cfg["s2"] + m2))
+        assert np.all(reference_value_errors(m2, cfg["s2"]) < 0.012)
+        # Seen to fail: t_S = log(Lambda) (the normalisation <dB^2> = dt would change the factor).
+        assert np.any(reference_value_errors(m2, cfg["s2"], ts_factor=1.0) > 0.1)
+    # A finite-size effect the formula must capture: at d = 16 a wide class (s^2 = 4) moves phi
+    # off the universal values, whereas the exact-score curve with s^2 = 1 sits on them.
+    assert np.any(reference_value_errors(16.0, 4.0) > 0.04)
 
 
 def test_nishimori_identity_behind_phi():
@@ -80,17 +91,30 @@ def test_cloning_check_fails_on_wrong_data(cloning):
         assert cloning_violations(tau, phi, d, cfg, tau_shift=-0.5)
 
 
+def learned_curve_problems(tau, phi, d: int, cfg: dict, tau_shift: float = 0.0) -> list[str]:
+    """A looser check for the trained network: within 0.12 of the theory everywhere, from above
+    0.9 at the earliest cloning time to below 0.65 at the latest (it speciates near t_S)."""
+    m2 = cfg["m2_per_dim"] * d
+    t_s = sc.speciation_time(m2, cfg["s2"]) + tau_shift
+    theory = sc.phi_theory(t_s + np.asarray(tau), m2, cfg["s2"])
+    problems = []
+    if np.max(np.abs(phi - theory)) >= 0.12:
+        problems.append(f"d={d}: learned phi off the theory by {np.max(np.abs(phi - theory)):.3f}")
+    if not (phi[0] > 0.9 and phi[-1] < 0.65):
+        problems.append(f"d={d}: learned phi does not cross over ({phi[0]:.2f} -> {phi[-1]:.2f})")
+    return problems
+
+
 def test_learned_score_reproduces_the_crossover(cloning):
-    # A small network trained a second on a CPU: a looser check than for the exact score, that
-    # it speciates at t_S (phi near the theory where it changes fastest) and is monotone overall.
+    # A small network trained for a second or two on a CPU: a looser check than for the exact
+    # score, that it speciates at t_S.
     data, cfg = cloning
     for d in cfg["dims"]:
-        m2 = cfg["m2_per_dim"] * d
-        t_s = sc.speciation_time(m2, cfg["s2"])
         tau, phi = data[f"net_tau_d{d}"], data[f"net_phi_d{d}"]
-        theory = sc.phi_theory(t_s + tau, m2, cfg["s2"])
-        assert np.max(np.abs(phi - theory)) < 0.12
-        assert phi[0] > 0.9 and phi[-1] < 0.65
+        assert learned_curve_problems(tau, phi, d, cfg) == []
+        # Seen to fail: a speciation time off by one unit, or a network that never speciates.
+        assert learned_curve_problems(tau, phi, d, cfg, tau_shift=1.0)
+        assert learned_curve_problems(tau, np.full_like(phi, 0.5), d, cfg)
 
 
 # ----------------------------------------------------------------------------------------------
