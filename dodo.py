@@ -4,15 +4,13 @@
 coursebuild/ and figgen/, imported lazily so that loading this file stays fast (no torch, no
 matplotlib, no figure module at load time).
 """
-import os
 import sys
 
 from doit import get_var
 from doit.tools import config_changed
 
-from coursebuild import actions, paths
-from coursebuild.documents import FULL_NOTES, documents, figures_used
-from coursebuild.syllabus import SyllabusError, load
+from coursebuild import actions, loading, paths
+from coursebuild.documents import FULL_NOTES
 from figgen.core import paths as figpaths
 from figgen.core import status
 
@@ -25,54 +23,16 @@ DOIT_CONFIG = {
     "sort": "definition",
 }
 
-# `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
-# release dates are judged on) and preview=1 (ignore release dates).
-for var, env in (("mode", "FIGGEN_MODE"), ("device", "FIGGEN_DEVICE"), ("date", "COURSE_DATE"),
-                 ("preview", "COURSE_PREVIEW")):
-    if get_var(var):
-        os.environ[env] = get_var(var)
-
-def _recover_state(state):
-    """A state file truncated by a killed build is dropped (everything is re-checked), not a crash."""
-    import json
-
-    try:
-        if state.is_file():
-            json.loads(state.read_text() or "{}")
-    except (ValueError, UnicodeDecodeError):
-        print(f"doit: {paths.rel(state)} was damaged (an interrupted build?); checking every task again",
-              file=sys.stderr)
-        state.unlink()
-
-
-_recover_state(paths.BUILD / "doit-state.json")
-
-try:
-    SYLLABUS = load(paths.SYLLABUS)
-except SyllabusError as exc:
-    print(exc, file=sys.stderr)
-    sys.exit(2)
-
-DOCS = {d.name: d for d in documents(SYLLABUS)}
-FIGURES = figpaths.figure_names()
-try:
-    MODES = {name: status.resolve_mode(name) for name in FIGURES}
-except SyntaxError as exc:
-    print(f"{paths.rel(exc.filename)}:{exc.lineno}: {exc.msg}", file=sys.stderr)
-    sys.exit(2)
-except (ValueError, KeyError) as exc:
-    print(f"figgen: {exc}", file=sys.stderr)
-    sys.exit(2)
+loading.apply_command_line_vars(get_var)
+loading.recover_state()
+SYLLABUS, DOCS = loading.syllabus_and_documents()
+MODES = loading.figure_modes()
+FIGURES = list(MODES)
 STYLE = [str(p) for p in paths.STYLE_FILES]
 
 
 def _figure_files(doc):
-    missing = [f for f in figures_used(doc.sources) if f not in FIGURES]
-    if missing:
-        where = ", ".join(paths.rel(s) for s in doc.sources if any(m in s.read_text() for m in missing))
-        print(f"{where}: uses figure(s) {', '.join(missing)} but figgen/ has no such module", file=sys.stderr)
-        sys.exit(2)
-    return [str(p) for f in figures_used(doc.sources) for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
+    return [str(p) for f in loading.figures_of(doc, FIGURES) for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
 
 
 def _pdf_task(doc, extra_deps=(), doc_line=None):

@@ -23,6 +23,9 @@ _SPECIALS = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
     '"': r"\textquotedbl{}",
+    # Typed quotes stay straight: T1 would print ` and ' as curly quotes.
+    "'": r"\textquotesingle{}",
+    "`": r"\textasciigrave{}",
     "\u00a0": "~",
     "\u2013": "--",
     "\u2014": "---",
@@ -35,7 +38,7 @@ _SPECIALS = {
     "\u00bb": r"\guillemotright{}",
 }
 # T1 font ligatures: for each second character, the first characters it would fuse with.
-_LIGATURE_START = {"-": "-", "'": "'", "`": "`?!", ",": ","}
+_LIGATURE_START = {"-": "-", ",": ","}
 # In a URL only the characters that break \href's argument need care.
 _URL_SPECIALS = {"\\": "/", "{": "%7B", "}": "%7D", "%": r"\%", "#": r"\#", "^": "%5E", "~": r"\~", " ": "%20"}
 

@@ -93,7 +93,9 @@ def test_section_pointers_come_from_the_notes_numbering(built_course):
 
 def test_pdf_links_show_size_and_page_count(built_course):
     html, _ = page(built_course)
-    for href, detail in re.findall(r'<a href="([^"]+\.pdf)">[^<]*</a> <span class="meta">\(([^)]*)\)', html):
+    found = re.findall(r'<a href="([^":]+\.pdf)">[^<]*</a> <span class="meta">\(([^)]*)\)', html)
+    assert len(found) >= 1 + 1 + 8 + 7
+    for href, detail in found:
         pdf = built_course.root / "dist" / href
         pages = int(re.search(r"^Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
                                                                    text=True).stdout, re.M).group(1))
