@@ -25,14 +25,15 @@ DOIT_CONFIG = {
 
 loading.apply_command_line_vars(get_var)
 loading.recover_state()
-SYLLABUS, DOCS = loading.syllabus_and_documents()
+PLAN = loading.plan()
+DOCS = PLAN.docs
 MODES = loading.figure_modes()
 FIGURES = list(MODES)
 STYLE = [str(p) for p in paths.STYLE_FILES]
 
 
 def _figure_files(doc):
-    return [str(p) for f in loading.figures_of(doc, FIGURES) for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
+    return [str(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
 
 
 def _pdf_task(doc, extra_deps=(), doc_line=None):
@@ -72,11 +73,11 @@ def task_figure():
         yield {
             "name": name,
             "doc": f"draw figures/{name}.pdf from {mode}-mode data",
-            "actions": [(actions.plot_figure, [name, SYLLABUS.course.repository])],
+            "actions": [(actions.plot_figure, [name, PLAN.repository])],
             "file_dep": [*map(str, figpaths.data_paths(name, mode)), str(figpaths.module_path(name)),
                          str(figpaths.FIGGEN / "core" / "style.py")],
             "targets": [str(figpaths.figure_pdf(name)), str(figpaths.figure_tex(name))],
-            "uptodate": [config_changed({"repository": SYLLABUS.course.repository})],
+            "uptodate": [config_changed({"repository": PLAN.repository})],
             "clean": True,
             "verbosity": 2,
         }
@@ -106,8 +107,8 @@ def task_notes():
 
 def task_xref():
     """Numbers of references into the notes, from the full notes, for chapter and homework PDFs."""
-    chapters = [(c.id, str(paths.chapter_source(c.id)), str(paths.xref_file(c.stem))) for c in SYLLABUS.chapters]
-    chapters += [(h.id, str(paths.homework_source(h.id)), str(paths.xref_file(h.id))) for h in SYLLABUS.homework]
+    chapters = [(c.id, str(paths.chapter_source(c.id)), str(paths.xref_file(c.stem))) for c in PLAN.chapters]
+    chapters += [(h.id, str(paths.homework_source(h.id)), str(paths.xref_file(h.id))) for h in PLAN.homework]
     return {
         "actions": [(actions.write_xrefs, [chapters, str(DOCS[FULL_NOTES].aux)])],
         "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _ in chapters if paths.ROOT.joinpath(src).exists()]],
@@ -118,7 +119,7 @@ def task_xref():
 
 def task_chapter():
     """One PDF per chapter, numbered as in the full notes."""
-    for c in SYLLABUS.chapters:
+    for c in PLAN.chapters:
         doc = DOCS[c.stem]
         yield {"name": c.stem, **_pdf_task(doc, [str(paths.xref_file(c.stem))],
                                            f"chapter {c.number}: {c.title} -> {paths.rel(doc.pdf)}")}
@@ -126,7 +127,7 @@ def task_chapter():
 
 def task_homework():
     """Homework sheets for students (no solutions)."""
-    for h in SYLLABUS.homework:
+    for h in PLAN.homework:
         doc = DOCS[h.id]
         yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
                                          f"homework {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
@@ -134,7 +135,7 @@ def task_homework():
 
 def task_solutions():
     """Homework sheets with their solutions, from the same sources."""
-    for h in SYLLABUS.homework:
+    for h in PLAN.homework:
         doc = DOCS[f"{h.id}-solutions"]
         yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
                                          f"solutions {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from coursebuild import paths
 from coursebuild.release import is_released
-from coursebuild.syllabus import Syllabus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the schema imports pydantic, which a build with nothing to do never needs
+    from coursebuild.syllabus import Syllabus
 
 FULL_NOTES = "lecture-notes"
 CHECKLIST = "maths-checklist"

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import sys
+from dataclasses import dataclass
 
-from coursebuild import paths
+from coursebuild import atomic, paths
 
 # `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
 # release dates are judged on) and preview=1 (ignore release dates).
@@ -37,6 +39,67 @@ def recover_state(state=paths.BUILD / "doit-state.json") -> None:
         print(f"doit: {paths.rel(state)} was damaged (an interrupted build?); checking every task again",
               file=sys.stderr)
         state.unlink()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A chapter or homework sheet as the task list needs it."""
+    id: str
+    number: int
+    title: str
+    stem: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the course is made of, as far as the task list is concerned."""
+    repository: str | None
+    chapters: tuple[Entry, ...]
+    homework: tuple[Entry, ...]
+    docs: dict          # document name -> coursebuild.documents.Document
+    figures: dict       # document name -> figures it shows
+
+
+_PLAN_CACHE = paths.BUILD / "plan.pickle"
+
+
+def _plan_key() -> list:
+    """Everything the plan is computed from: files (by size and time), release settings, the day."""
+    import datetime as dt
+
+    files = [paths.SYLLABUS, *sorted(paths.NOTES.rglob("*.tex")), *sorted((paths.ROOT / "figgen").glob("*.py")),
+             *sorted((paths.ROOT / "coursebuild").glob("*.py"))]
+    stamps = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
+    settings = [os.environ.get(v, "") for v in ("COURSE_DATE", "COURSE_PREVIEW")]
+    return [stamps, settings, dt.date.today().isoformat()]
+
+
+def plan() -> Plan:
+    """The plan, from a cache when nothing it depends on changed (a build with nothing to do then
+    reads no YAML and imports no pydantic), else from syllabus.yaml with full validation."""
+    key = _plan_key()
+    try:
+        cached_key, cached = pickle.loads(_PLAN_CACHE.read_bytes())
+        if cached_key == key:
+            return cached
+    except Exception:  # absent, damaged or from older code: recompute  # noqa: BLE001
+        pass
+    from figgen.core.paths import figure_names
+
+    syllabus, docs = syllabus_and_documents()
+    known = figure_names()
+    result = Plan(
+        repository=syllabus.course.repository,
+        chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
+        homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
+        docs=docs,
+        figures={name: figures_of(doc, known) for name, doc in docs.items()},
+    )
+    try:
+        atomic.write_bytes(_PLAN_CACHE, pickle.dumps((key, result)))
+    except OSError:
+        pass
+    return result
 
 
 def syllabus_and_documents():

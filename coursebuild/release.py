@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from coursebuild.syllabus import Syllabus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the schema imports pydantic, which a build with nothing to do never needs
+    from coursebuild.syllabus import Syllabus
 
 
 class ReleaseError(ValueError):

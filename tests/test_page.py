@@ -157,3 +157,33 @@ def test_browser_shows_the_page_without_horizontal_overflow(built_course, width,
             browser.close()
     assert scroll_width <= inner_width, f"horizontal overflow at {width}px: {scroll_width} > {inner_width}: {wide}"
     assert not wide
+
+
+def test_serve_answers_on_localhost(built_course):
+    import socket
+    import urllib.request
+
+    page(built_course)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(ROOT / ".venv/bin/python"), "-m", "coursebuild.page", str(port)],
+                              cwd=built_course.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the preview server did not answer")
+        assert "<h1>Mathematics of deep learning</h1>" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lecture-notes.pdf", timeout=5) as r:
+            assert r.read(5) == b"%PDF-"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -10,10 +10,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
-from figgen.core.paths import LIB, module_path
+from figgen.core.paths import LIB, ROOT, module_path
 
 # Functions that only draw: editing them must not invalidate computed data.
 PLOT_ONLY = {"plot", "caption_params"}
@@ -35,31 +34,70 @@ def _normalised(tree: ast.Module, drop: set[str]) -> str:
     return ast.dump(ast.Module(body=body, type_ignores=[]), include_attributes=False)
 
 
-@lru_cache(maxsize=None)
-def _source_digest(path: Path, mtime_ns: int, drop: frozenset[str]) -> str:
+# Parsing every figure module on every `./doit` would dominate a build with nothing to do, so
+# what a parse yields is cached on disk per file, keyed by the file's size and modification time.
+_CACHE_FILE = ROOT / "build" / "figgen-source-cache.json"
+_cache: dict | None = None
+
+
+def _disk_cache() -> dict:
+    global _cache
+    if _cache is None:
+        try:
+            _cache = json.loads(_CACHE_FILE.read_text())
+        except (OSError, ValueError):
+            _cache = {}
+    return _cache
+
+
+def _save_cache() -> None:
+    try:
+        from coursebuild import atomic
+
+        live = {path: entry for path, entry in _disk_cache().items() if Path(path).exists()}
+        atomic.write_text(_CACHE_FILE, json.dumps(live, sort_keys=True))
+    except OSError:
+        pass  # a read-only checkout still builds, only more slowly
+
+
+def _parse(path: Path) -> dict:
+    """Digests of a module (whole, and without its drawing functions) and its literal CONFIG."""
+    stat = path.stat()
+    stamp = [stat.st_mtime_ns, stat.st_size]
+    entry = _disk_cache().get(str(path))
+    if entry and entry["stamp"] == stamp:
+        return entry
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return hashlib.sha256(_normalised(tree, set(drop)).encode()).hexdigest()
-
-
-def source_digest(path: Path, drop: frozenset[str] = frozenset()) -> str:
-    return _source_digest(path, path.stat().st_mtime_ns, drop)
+    config = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CONFIG" for t in node.targets):
+            # As JSON gives it back from the cache: lists, never tuples.
+            config = json.loads(json.dumps(ast.literal_eval(node.value)))
+    entry = {
+        "stamp": stamp,
+        "digest": hashlib.sha256(_normalised(tree, set()).encode()).hexdigest(),
+        "compute_digest": hashlib.sha256(_normalised(tree, PLOT_ONLY).encode()).hexdigest(),
+        "config": config,
+    }
+    _disk_cache()[str(path)] = entry
+    _save_cache()
+    return entry
 
 
 def compute_hash(name: str, mode: str, cfg: dict) -> str:
     h = hashlib.sha256()
     h.update(f"{name}\0{mode}\0".encode())
     h.update(json.dumps(cfg, sort_keys=True).encode())
-    h.update(source_digest(module_path(name), frozenset(PLOT_ONLY)).encode())
+    h.update(_parse(module_path(name))["compute_digest"].encode())
     for lib in sorted(LIB.glob("*.py")):
         h.update(lib.name.encode())
-        h.update(source_digest(lib).encode())
+        h.update(_parse(lib)["digest"].encode())
     return h.hexdigest()
 
 
 def read_config(name: str) -> dict:
     """CONFIG of a figure module, read from its source without importing it (no torch at load)."""
-    tree = ast.parse(module_path(name).read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CONFIG" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise ValueError(f"figgen/{name}.py defines no literal CONFIG = {{'quick': ..., 'full': ...}}")
+    config = _parse(module_path(name))["config"]
+    if config is None:
+        raise ValueError(f"figgen/{name}.py defines no literal CONFIG = {{'quick': ..., 'full': ...}}")
+    return config

@@ -1,0 +1,49 @@
+"""dodo.py stays a thin, fast table of tasks; the watch mode sees saved files."""
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json, sys, runpy
+sys.path.insert(0, {root!r})
+runpy.run_path({dodo!r})
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'matplotlib', 'scipy', 'jinja2')
+               or (m.startswith('figgen.') and not m.startswith('figgen.core')))
+print(json.dumps(heavy))
+"""
+
+
+def test_dodo_imports_no_heavy_library_and_no_figure_module():
+    out = subprocess.run([sys.executable, "-c", PROBE.format(root=str(ROOT), dodo=str(ROOT / "dodo.py"))],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+def test_every_task_has_a_one_line_doc():
+    out = subprocess.run([str(ROOT / ".venv/bin/doit"), "list", "--all"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert len(out) > 60
+    for line in out:
+        name, _, doc = line.partition(" ")
+        assert doc.strip(), f"task {name} has no doc"
+
+
+def test_watch_sees_a_saved_file(tmp_path, monkeypatch):
+    from coursebuild import paths, watch
+
+    (tmp_path / "notes").mkdir()
+    source = tmp_path / "notes" / "a.tex"
+    source.write_text("x")
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    before = watch.snapshot()
+    assert source in before
+    time.sleep(0.01)
+    source.write_text("y")
+    import os
+
+    os.utime(source, ns=(before[source] + 10**9, before[source] + 10**9))
+    assert watch.snapshot() != before
