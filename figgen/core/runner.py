@@ -15,6 +15,7 @@ from figgen.core import status, store
 from figgen.core.hashing import compute_hash, read_config
 from figgen.core.modes import MODES, FigureError, select_device
 from figgen.core.paths import figure_names, figure_pdf, figure_tex
+from figgen.core.threads import single_cpu_thread
 
 
 def load_module(name: str):
@@ -52,7 +53,8 @@ def run_compute(name: str, mode: str, device: str | None = None) -> tuple[dict, 
     if device is None:
         device = select_device() if _uses_torch(module) else "cpu"
     start = time.perf_counter()
-    arrays = module.compute(cfg, device)
+    with single_cpu_thread(device):
+        arrays = module.compute(cfg, device)
     wall = time.perf_counter() - start
     check_finite(name, arrays)
     meta = {
