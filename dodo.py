@@ -9,7 +9,7 @@ import sys
 from doit import get_var
 from doit.tools import config_changed
 
-from coursebuild import actions, loading, paths
+from coursebuild import actions, loading, paths, release
 from coursebuild.documents import FULL_NOTES
 from figgen.core import paths as figpaths
 from figgen.core import status
@@ -155,8 +155,9 @@ def task_page():
         "file_dep": [str(paths.SYLLABUS), str(paths.TEMPLATES / "index.html.j2"), str(paths.TEMPLATES / "course.css"),
                      str(DOCS[FULL_NOTES].aux), *[str(d.pdf) for d in released]],
         "targets": [str(paths.DIST / "index.html"), str(paths.DIST / "course.css")],
-        # The page changes with the day's release decisions, not only with its files.
-        "uptodate": [config_changed({d.name: d.released for d in DOCS.values()})],
+        # The page changes with the day's release decisions (and says which day), not only with its files.
+        "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
+                                     "day": release.decision_date().isoformat(), "preview": release.preview()})],
         "clean": True,
     }
 
