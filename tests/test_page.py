@@ -119,6 +119,7 @@ def test_release_dates_hold_back_unreleased_material(built_course):
     finally:
         built_course.doit()  # back to today's decisions for the other tests
     assert (root / "dist/homework/hw3.pdf").is_file()
+    assert "preview" not in (root / "dist/index.html").read_text()
 
 
 def test_page_is_valid_self_contained_html(built_course):
