@@ -69,20 +69,8 @@ def _gradients(x, y, w, b, a):
     return gw, gb, ga
 
 
-def compute(cfg: dict, device: str) -> dict:
-    if device != "cpu":
-        return _train(cfg, device)
-    # Thousands of tiny steps: one CPU thread avoids the threads' synchronisation cost.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _train(cfg, device)
-    finally:
-        torch.set_num_threads(threads)
-
-
 @torch.no_grad()
-def _train(cfg: dict, device: str) -> dict:
+def compute(cfg: dict, device: str) -> dict:
     gen = torch.Generator().manual_seed(cfg["seed"])
     d, K, m, n, S = cfg["d"], cfg["teacher_width"], cfg["width"], cfg["n_train"], cfg["seeds"]
     sigma, lr, B = cfg["sigma"], cfg["lr"], cfg["batch"]

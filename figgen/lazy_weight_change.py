@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from figgen.core.progress import progress
-from figgen.lib.twolayer import cpu_threads, init_params, param_sq_norm, sphere_inputs, train_gd
+from figgen.lib.twolayer import init_params, param_sq_norm, sphere_inputs, train_gd
 
 CONFIG = {
     "quick": {"n": 20, "d": 5, "steps": 2000, "widths": [64, 128, 256, 512, 1024, 2048, 4096],
@@ -48,11 +48,6 @@ def fitted_slope(widths: np.ndarray, values: np.ndarray) -> float:
 
 
 def compute(cfg: dict, device: str) -> dict:
-    with cpu_threads(device):
-        return _compute(cfg, device)
-
-
-def _compute(cfg: dict, device: str) -> dict:
     rng = np.random.default_rng(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"])
     n, d, S = cfg["n"], cfg["d"], cfg["seeds"]

@@ -13,7 +13,6 @@ Proportional limit p/n -> gamma (Hastie, Montanari, Rosset, Tibshirani 2022, Thm
 """
 from __future__ import annotations
 
-import contextlib
 import numpy as np
 import torch
 
@@ -47,20 +46,6 @@ def theory_limit(gamma, r: float, sigma: float) -> np.ndarray:
     out[under] = sigma ** 2 * g[under] / (1 - g[under])
     out[over] = r ** 2 * (1 - 1 / g[over]) + sigma ** 2 / (g[over] - 1)
     return out
-
-
-@contextlib.contextmanager
-def _cpu_threads(device: str):
-    """Batched small factorisations gain nothing from intra-op threads; on a busy CPU they lose."""
-    if device != "cpu":
-        yield
-        return
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def dimensions(cfg: dict) -> np.ndarray:
@@ -102,12 +87,11 @@ def compute(cfg: dict, device: str) -> dict:
     n, reps = cfg["n"], cfg["reps"]
     ps = dimensions(cfg)
     risks = []
-    with _cpu_threads(device):
-        for start in progress(range(0, reps, cfg["batch"]), "repetition batches"):
-            b = min(cfg["batch"], reps - start)
-            X = torch.randn(b, n, int(ps.max()), generator=gen, dtype=torch.float64, device=device)
-            eps = torch.randn(b, n, 1, generator=gen, dtype=torch.float64, device=device)
-            risks.append(_risks(X, eps, ps, cfg["r"], cfg["sigma"], gen))
+    for start in progress(range(0, reps, cfg["batch"]), "repetition batches"):
+        b = min(cfg["batch"], reps - start)
+        X = torch.randn(b, n, int(ps.max()), generator=gen, dtype=torch.float64, device=device)
+        eps = torch.randn(b, n, 1, generator=gen, dtype=torch.float64, device=device)
+        risks.append(_risks(X, eps, ps, cfg["r"], cfg["sigma"], gen))
     risk = np.concatenate(risks, axis=1)
     return {"p": ps, "gamma": ps / n, "risk": risk.mean(axis=1),
             "sem": risk.std(axis=1, ddof=1) / np.sqrt(reps)}

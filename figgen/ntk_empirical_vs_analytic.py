@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from figgen.core.progress import progress
-from figgen.lib.twolayer import cpu_threads, empirical_ntk, init_params, relu_ntk, sphere_inputs
+from figgen.lib.twolayer import empirical_ntk, init_params, relu_ntk, sphere_inputs
 
 CONFIG = {
     "quick": {"n": 40, "d": 10, "widths": [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384],
@@ -59,11 +59,6 @@ def fitted_slope(widths: np.ndarray, rms: np.ndarray) -> float:
 
 
 def compute(cfg: dict, device: str) -> dict:
-    with cpu_threads(device):
-        return _compute(cfg, device)
-
-
-def _compute(cfg: dict, device: str) -> dict:
     rng = np.random.default_rng(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"])
     Xn = sphere_inputs(cfg["n"], cfg["d"], rng)

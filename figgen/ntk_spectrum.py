@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from figgen.core.progress import progress
-from figgen.lib.twolayer import cpu_threads, empirical_ntk, init_params, relu_ntk, sphere_inputs, train_gd
+from figgen.lib.twolayer import empirical_ntk, init_params, relu_ntk, sphere_inputs, train_gd
 
 CONFIG = {
     "quick": {"n": 20, "d": 5, "steps": 2000, "widths": [64, 4096], "seeds": 3, "eta": 1.0, "seed": 2},
@@ -35,11 +35,6 @@ def relative_change(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 def compute(cfg: dict, device: str) -> dict:
-    with cpu_threads(device):
-        return _compute(cfg, device)
-
-
-def _compute(cfg: dict, device: str) -> dict:
     rng = np.random.default_rng(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"])
     n, d, S = cfg["n"], cfg["d"], cfg["seeds"]

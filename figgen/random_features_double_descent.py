@@ -15,7 +15,6 @@ N = n (psi1 = psi2), the interpolation threshold.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
@@ -55,20 +54,6 @@ def theory(psi1, psi2, zeta: float, F1: float, tau: float) -> np.ndarray:
     return F1 ** 2 * e1 / e0 + tau ** 2 * e2 / e0
 
 
-@contextlib.contextmanager
-def _cpu_threads(device: str):
-    """Batched small factorisations gain nothing from intra-op threads; on a busy CPU they lose."""
-    if device != "cpu":
-        yield
-        return
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
 def feature_counts(cfg: dict) -> np.ndarray:
     """N on a geometric grid of N/n, never equal to n itself (where the risk is infinite)."""
     n = cfg["n"]
@@ -106,15 +91,14 @@ def compute(cfg: dict, device: str) -> dict:
     y = X @ beta + cfg["tau"] * torch.randn(reps, n, 1, generator=gen, dtype=torch.float64, device=device)
     ft = Xt @ beta
     mean, sem = [], []
-    with _cpu_threads(device):
-        for N in progress(Ns, "feature counts"):
-            W = _sphere((reps, int(N), d), gen, device)
-            F = torch.relu(X @ W.transpose(1, 2) / math.sqrt(d))
-            Ft = torch.relu(Xt @ W.transpose(1, 2) / math.sqrt(d))
-            a = _min_norm(F, y)
-            risk = ((Ft @ a - ft) ** 2).mean(dim=(1, 2)).cpu().numpy()
-            mean.append(risk.mean())
-            sem.append(risk.std(ddof=1) / np.sqrt(reps) if reps > 1 else 0.0)
+    for N in progress(Ns, "feature counts"):
+        W = _sphere((reps, int(N), d), gen, device)
+        F = torch.relu(X @ W.transpose(1, 2) / math.sqrt(d))
+        Ft = torch.relu(Xt @ W.transpose(1, 2) / math.sqrt(d))
+        a = _min_norm(F, y)
+        risk = ((Ft @ a - ft) ** 2).mean(dim=(1, 2)).cpu().numpy()
+        mean.append(risk.mean())
+        sem.append(risk.std(ddof=1) / np.sqrt(reps) if reps > 1 else 0.0)
     return {"N": Ns, "risk": np.array(mean), "sem": np.array(sem)}
 
 

@@ -14,8 +14,6 @@ The optimal penalty is lambda* = sigma^2 gamma / r^2, whose risk r^2 kappa/(1 + 
 """
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 import torch
 
@@ -51,20 +49,6 @@ def optimal_lambda(gamma, r: float, sigma: float):
     return sigma ** 2 * np.asarray(gamma, dtype=float) / r ** 2
 
 
-@contextlib.contextmanager
-def _cpu_threads(device: str):
-    """Batched small factorisations gain nothing from intra-op threads; on a busy CPU they lose."""
-    if device != "cpu":
-        yield
-        return
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
 def _ridge(X: torch.Tensor, Y: torch.Tensor, lam: torch.Tensor) -> torch.Tensor:
     """(X^T X + n lam I)^{-1} X^T Y for a batch, through the smaller of the two Gram matrices.
 
@@ -87,26 +71,25 @@ def compute(cfg: dict, device: str) -> dict:
     # The penalties in cfg, then the optimal one (which depends on gamma): columns of the output.
     L = len(cfg["lambdas"]) + 1
     out = {k: np.empty((len(ps), L)) for k in ("bias", "variance", "risk", "sem")}
-    with _cpu_threads(device):
-        for i, p in enumerate(progress(ps, "dimensions")):
-            p = int(p)
-            lams = list(cfg["lambdas"]) + [float(optimal_lambda(p / n, r, sigma))]
-            X = torch.randn(reps, n, p, generator=gen, dtype=torch.float64, device=device)
-            theta = torch.randn(reps, p, 1, generator=gen, dtype=torch.float64, device=device)
-            theta = r * theta / theta.norm(dim=1, keepdim=True)
-            eps = sigma * torch.randn(reps, n, 1, generator=gen, dtype=torch.float64, device=device)
-            # Every penalty on the same draws: stack them along the batch dimension.
-            Xb = X.repeat(L, 1, 1)
-            Yb = torch.cat([X @ theta, eps], dim=2).repeat(L, 1, 1)
-            lam = torch.tensor(lams, dtype=torch.float64, device=device).repeat_interleave(reps)
-            sol = _ridge(Xb, Yb, lam).view(L, reps, p, 2)
-            bias = ((sol[..., 0] - theta.view(1, reps, p)) ** 2).sum(-1)
-            var = (sol[..., 1] ** 2).sum(-1)
-            risk = ((sol[..., 0] + sol[..., 1] - theta.view(1, reps, p)) ** 2).sum(-1)
-            out["bias"][i] = bias.mean(1).cpu().numpy()
-            out["variance"][i] = var.mean(1).cpu().numpy()
-            out["risk"][i] = risk.mean(1).cpu().numpy()
-            out["sem"][i] = (risk.std(1) / np.sqrt(reps)).cpu().numpy()
+    for i, p in enumerate(progress(ps, "dimensions")):
+        p = int(p)
+        lams = list(cfg["lambdas"]) + [float(optimal_lambda(p / n, r, sigma))]
+        X = torch.randn(reps, n, p, generator=gen, dtype=torch.float64, device=device)
+        theta = torch.randn(reps, p, 1, generator=gen, dtype=torch.float64, device=device)
+        theta = r * theta / theta.norm(dim=1, keepdim=True)
+        eps = sigma * torch.randn(reps, n, 1, generator=gen, dtype=torch.float64, device=device)
+        # Every penalty on the same draws: stack them along the batch dimension.
+        Xb = X.repeat(L, 1, 1)
+        Yb = torch.cat([X @ theta, eps], dim=2).repeat(L, 1, 1)
+        lam = torch.tensor(lams, dtype=torch.float64, device=device).repeat_interleave(reps)
+        sol = _ridge(Xb, Yb, lam).view(L, reps, p, 2)
+        bias = ((sol[..., 0] - theta.view(1, reps, p)) ** 2).sum(-1)
+        var = (sol[..., 1] ** 2).sum(-1)
+        risk = ((sol[..., 0] + sol[..., 1] - theta.view(1, reps, p)) ** 2).sum(-1)
+        out["bias"][i] = bias.mean(1).cpu().numpy()
+        out["variance"][i] = var.mean(1).cpu().numpy()
+        out["risk"][i] = risk.mean(1).cpu().numpy()
+        out["sem"][i] = (risk.std(1) / np.sqrt(reps)).cpu().numpy()
     return {"gamma": ps / n, **out}
 
 

@@ -216,18 +216,6 @@ def cloning(step, d: int, m: torch.Tensor, t_start: float, clone_times: np.ndarr
 
 
 def compute(cfg: dict, device: str) -> dict:
-    # The tensors are small (a few hundred rows): on a CPU, intra-op threads cost more than they
-    # save, so run single-threaded and restore the setting afterwards.
-    threads = torch.get_num_threads()
-    if device == "cpu":
-        torch.set_num_threads(1)
-    try:
-        return _compute(cfg, device)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _compute(cfg: dict, device: str) -> dict:
     gen = torch.Generator(device=device).manual_seed(cfg["seed"])
     s2, dt = cfg["s2"], cfg["dt"]
     taus = np.linspace(cfg["tau_min"], cfg["tau_max"], cfg["num_tau"])

@@ -59,17 +59,6 @@ def forward(params, mask, x):
 
 
 def compute(cfg: dict, device: str) -> dict:
-    # The tensors are small: on a CPU one thread avoids contention and is the fastest.
-    threads = torch.get_num_threads()
-    if device == "cpu":
-        torch.set_num_threads(1)
-    try:
-        return _train(cfg, device)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _train(cfg: dict, device: str) -> dict:
     gen = torch.Generator().manual_seed(cfg["seed"])
     widths, seeds = cfg["widths"], cfg["seeds"]
     x_train = torch.rand(cfg["n_train"], generator=gen, dtype=DTYPE)

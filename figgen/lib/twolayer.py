@@ -17,8 +17,6 @@ with t the angle between x and x'.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 import torch
 
@@ -81,24 +79,6 @@ def empirical_ntk(Wt: torch.Tensor, a: torch.Tensor, X: torch.Tensor, scale: tor
 def param_sq_norm(Wt: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
     """Squared Euclidean norm of all parameters of each network, shape (B,)."""
     return (Wt**2).sum((1, 2)) + (a**2).sum((1, 2))
-
-
-@contextmanager
-def cpu_threads(device: str, threads: int = 1):
-    """Run torch on `threads` CPU threads inside the block (restored afterwards).
-
-    The training loops here are thousands of small tensor operations; on a CPU one thread each is
-    faster than several (thread start-up and barriers dominate), and figures run side by side.
-    """
-    if device != "cpu":
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def train_gd(Wt: torch.Tensor, a: torch.Tensor, X: torch.Tensor, y: torch.Tensor, scale: torch.Tensor,
