@@ -61,7 +61,7 @@ def task_figdata():
             # Current exactly when the recorded hash matches the code and config (not file times).
             "uptodate": [lambda name=name, mode=mode: status.is_current(name, mode)],
             "targets": [str(npz), str(js)],
-            "clean": mode == "quick",  # full-mode data is committed: never clean it
+            "clean": True if mode == "quick" else [],  # full-mode data is committed: never clean it
             "verbosity": 2,
         }
 
