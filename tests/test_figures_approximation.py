@@ -11,7 +11,6 @@ import pytest
 from figgen.core.runner import run_compute
 from figgen import barron_maurey_rate as bmr
 from figgen import relu_interpolation_error as rie
-from figgen import two_layer_fit_width as tlw
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from figgen.core.runner import run_compute
 from figgen.lib import twolayer
 from figgen import lazy_weight_change as lwc
 from figgen import ntk_empirical_vs_analytic as nea
-from figgen import ntk_spectrum as spec
 
 
 @pytest.fixture(scope="module")

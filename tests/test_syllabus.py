@@ -3,7 +3,6 @@ line per problem, naming syllabus.yaml, the line and the key."""
 import datetime as dt
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

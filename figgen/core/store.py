@@ -4,13 +4,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from coursebuild import atomic
-from figgen.core.modes import MODES
-from figgen.core.status import is_current, resolve_mode, stale_committed
 from figgen.core.paths import data_paths
 
 
@@ -47,4 +44,4 @@ def load(name: str, mode: str) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, meta
 
 
-__all__ = ["MODES", "save", "load", "is_current", "resolve_mode", "stale_committed"]
+__all__ = ["save", "load"]
