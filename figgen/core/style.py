@@ -74,7 +74,6 @@ def axes() -> dict:
         "ytick.major.width": 0.6,
         "figure.constrained_layout.use": True,
         "savefig.dpi": 300,
-        # No creation date or producer version in the files: rebuilds are byte-identical.
         "pdf.compression": 9,
     }
 
@@ -100,6 +99,8 @@ def pdf_bytes(fig) -> bytes:
     import io
 
     buf = io.BytesIO()
+    # No creator, producer or dates in the file (pdflatex takes SOURCE_DATE_EPOCH from the build):
+    # two builds give byte-identical figures.
     fig.savefig(buf, format="pdf", backend="pgf",
                 metadata={"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None})
     return buf.getvalue()
