@@ -4,6 +4,7 @@
 coursebuild/ and figgen/, imported lazily so that loading this file stays fast (no torch, no
 matplotlib, no figure module at load time).
 """
+import os
 import sys
 
 from doit import get_var
@@ -107,12 +108,20 @@ def task_notes():
 
 def task_xref():
     """Numbers of references into the notes, from the full notes, for chapter and homework PDFs."""
-    chapters = [(c.id, str(paths.chapter_source(c.id)), str(paths.xref_file(c.stem))) for c in PLAN.chapters]
-    chapters += [(h.id, str(paths.homework_source(h.id)), str(paths.xref_file(h.id))) for h in PLAN.homework]
+    notes_pdf = DOCS[FULL_NOTES].pdf
+
+    def entry(ident, source, doc):
+        # Links point at the full notes beside the document once both are downloaded from dist/.
+        return (ident, str(source), str(paths.xref_file(doc.name if doc.kind == "chapter" else ident)),
+                os.path.relpath(notes_pdf, doc.dist_pdf.parent))
+
+    documents = [entry(c.id, paths.chapter_source(c.id), DOCS[c.stem]) for c in PLAN.chapters]
+    documents += [entry(h.id, paths.homework_source(h.id), DOCS[h.id]) for h in PLAN.homework]
     return {
-        "actions": [(actions.write_xrefs, [chapters, str(DOCS[FULL_NOTES].aux)])],
-        "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _ in chapters if paths.ROOT.joinpath(src).exists()]],
-        "targets": [target for _, _, target in chapters],
+        "actions": [(actions.write_xrefs, [documents, str(DOCS[FULL_NOTES].aux)])],
+        "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _, _ in documents if os.path.exists(src)]],
+        "targets": [target for _, _, target, _ in documents],
+        "uptodate": [config_changed({"documents": documents})],
         "clean": True,
     }
 

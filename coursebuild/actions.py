@@ -52,13 +52,14 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
     return True
 
 
-def write_xrefs(chapters: list[tuple[str, str, str]], aux: str):
+def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
+    """(id, source, xref file, path of the full notes' PDF relative to the document's PDF) each."""
     from pathlib import Path
 
     from coursebuild.xref import write_xref
 
-    for chapter_id, source, target in chapters:
-        write_xref(Path(source), Path(aux), Path(target), chapter_id)
+    for ident, source, target, link_file in documents:
+        write_xref(Path(source), Path(aux), Path(target), ident, link_file)
 
 
 def _figure_env():

@@ -1,9 +1,11 @@
 """Cross-references from a chapter's own PDF to other chapters, numbered as in the full notes.
 
-The full notes are compiled first; their .aux holds every label's number. For each chapter we copy
-the entries of the labels it uses but does not define into a small file that its wrapper reads,
-with the hyperlink target removed (the target is in another PDF). The file is rewritten only when
-its content changes, so a chapter rebuilds only when a number it quotes has changed.
+The full notes are compiled first; their .aux holds every label's number. For each chapter (and
+homework sheet) we copy the entries of the labels it uses but does not define into a small file
+that its wrapper reads. Each entry names the full notes' PDF as the link's file, so a click on
+"Theorem 5.24" in the chapter's PDF opens the full notes there (hyperref writes a GoToR link, as
+xr-hyper would). The file is rewritten only when its content changes, so a chapter rebuilds only
+when a number it quotes has changed.
 """
 from __future__ import annotations
 
@@ -44,28 +46,30 @@ def _groups(text: str) -> list[str]:
     return groups
 
 
-def aux_labels(aux_text: str) -> dict[str, str]:
-    """label -> the body of its \\newlabel line, without page number or hyperlink anchor."""
+def aux_labels(aux_text: str, link_file: str = "") -> dict[str, str]:
+    """label -> the body of its \\newlabel line, its link pointing into `link_file`.
+
+    Page numbers are dropped: they would be the full notes' pages, and keeping them would rebuild
+    every chapter whenever an earlier chapter grows by a page.
+    """
     out = {}
-    # Page numbers are dropped too: they differ between the two PDFs anyway, and keeping them
-    # would rebuild every chapter whenever an earlier chapter grows by a page.
     for key, rest in _NEWLABEL.findall(aux_text):
         outer = _groups(rest)
         inner = _groups(outer[0]) if outer else []
         if key.endswith("@cref"):
             if len(inner) >= 2:
                 rest = "{{" + inner[0] + "}{[1][][]}}"
-        elif len(inner) >= 4:
+        elif len(inner) >= 5:
             inner[1] = ""  # page
-            inner[3] = ""  # the hyperref anchor lives in the full notes, not here
+            inner[4] = link_file if inner[3] else ""  # the anchor is in that file, not here
             rest = "{" + "".join("{" + f + "}" for f in inner) + "}"
         out[key] = rest
     return out
 
 
-def xref_source(chapter_source: str, aux_text: str, own_labels: set[str] = frozenset()) -> str:
+def xref_source(chapter_source: str, aux_text: str, own_labels: set[str] = frozenset(), link_file: str = "") -> str:
     used, defined = labels_used(chapter_source)
-    labels = aux_labels(aux_text)
+    labels = aux_labels(aux_text, link_file)
     external = sorted(used - defined - set(own_labels))
     lines = ["% Numbers of labels defined in other chapters, from the full notes' .aux."]
     for key in external:
@@ -75,7 +79,7 @@ def xref_source(chapter_source: str, aux_text: str, own_labels: set[str] = froze
     return "\n".join(lines) + "\n"
 
 
-def write_xref(chapter_tex: Path, aux: Path, target: Path, chapter_id: str) -> bool:
+def write_xref(chapter_tex: Path, aux: Path, target: Path, chapter_id: str, link_file: str = "") -> bool:
     aux_text = aux.read_text(errors="replace") if aux.is_file() else ""
-    text = xref_source(chapter_tex.read_text(encoding="utf-8"), aux_text, {f"ch:{chapter_id}"})
+    text = xref_source(chapter_tex.read_text(encoding="utf-8"), aux_text, {f"ch:{chapter_id}"}, link_file)
     return atomic.write_text_if_changed(target, text)

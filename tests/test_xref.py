@@ -16,9 +16,9 @@ def test_labels_used_and_defined():
     assert used == {"thm:ntk", "eq:own", "ch:lazy-limit"} and defined == {"eq:own"}
 
 
-def test_anchor_and_page_are_blanked_and_nested_braces_survive():
-    labels = aux_labels(AUX)
-    assert labels["thm:ntk"] == "{{4.2}{}{Convergence {\\em in} the lazy regime}{}{}}"
+def test_page_is_dropped_links_point_into_the_full_notes_and_nested_braces_survive():
+    labels = aux_labels(AUX, "../lecture-notes.pdf")
+    assert labels["thm:ntk"] == "{{4.2}{}{Convergence {\\em in} the lazy regime}{theorem.4.2}{../lecture-notes.pdf}}"
     assert labels["thm:ntk@cref"] == "{{[theorem][2][4]4.2}{[1][][]}}"
 
 
