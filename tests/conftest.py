@@ -31,6 +31,24 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+_QUICK: dict = {}
+
+
+def quick_data(name: str):
+    """(arrays, meta) of a figure computed in quick mode on the CPU, once per test session.
+
+    The chapter tests and the determinism test share it, so that no figure is computed more often
+    than the checks need; each caller gets its own copy of the arrays.
+    """
+    from figgen.core.runner import run_compute
+
+    if name not in _QUICK:
+        _QUICK[name] = run_compute(name, "quick", device="cpu")
+    import copy
+
+    return copy.deepcopy(_QUICK[name])
+
+
 class Course:
     """A copy of the project in a temporary directory, with helpers to run doit in it."""
 

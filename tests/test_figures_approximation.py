@@ -7,25 +7,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 
-from figgen.core.runner import run_compute
 from figgen import barron_maurey_rate as bmr
 from figgen import relu_interpolation_error as rie
 
 
 @pytest.fixture(scope="module")
 def relu_data():
-    return run_compute("relu_interpolation_error", "quick")[0]
+    return quick_data("relu_interpolation_error")[0]
 
 
 @pytest.fixture(scope="module")
 def barron_data():
-    return run_compute("barron_maurey_rate", "quick")[0]
+    return quick_data("barron_maurey_rate")[0]
 
 
 @pytest.fixture(scope="module")
 def width_data():
-    return run_compute("two_layer_fit_width", "quick")[0]
+    return quick_data("two_layer_fit_width")[0]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 
 from figgen import minnorm_double_descent as mn
 from figgen import random_features_double_descent as rf
 from figgen import ridge_risk as rr
-from figgen.core.runner import run_compute
 
 NAMES = ("minnorm_double_descent", "ridge_risk", "random_features_double_descent")
 
 
 @pytest.fixture(scope="module")
 def computed():
-    return {name: run_compute(name, "quick", device="cpu") for name in NAMES}
+    return {name: quick_data(name) for name in NAMES}
 
 
 def rel_err(sim, th):

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 import torch
 
 from figgen import erm_sgd_curves, ols_learning_curve
-from figgen.core.runner import config, run_compute
+from figgen.core.runner import config
 
 OLS_TOL = 0.05
 
 
 @pytest.fixture(scope="module")
 def ols():
-    data, meta = run_compute("ols_learning_curve", "quick", "cpu")
+    data, meta = quick_data("ols_learning_curve")
     return data, meta["config"]
 
 
 @pytest.fixture(scope="module")
 def sgd():
-    data, meta = run_compute("erm_sgd_curves", "quick", "cpu")
+    data, meta = quick_data("erm_sgd_curves")
     return data, meta["config"]
 
 

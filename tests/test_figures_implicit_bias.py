@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 
-from figgen.core.runner import config, run_compute
+from figgen.core.runner import config
 
 # Tolerances (docs: /work/shared/course/REFERENCE.md, "Implicit bias").
 ANGLE_REL_TOL = 0.05        # angle(w_t, w_hat) against angle(w_hat log t + w_tilde, w_hat), t >= T/10
@@ -18,12 +19,12 @@ DLN_TOL = 1e-2              # GD against the constrained solvers' minimisers (ab
 
 @pytest.fixture(scope="module")
 def logistic():
-    return run_compute("logistic_implicit_bias", "quick")[0], config("logistic_implicit_bias", "quick")
+    return quick_data("logistic_implicit_bias")[0], config("logistic_implicit_bias", "quick")
 
 
 @pytest.fixture(scope="module")
 def dln():
-    return run_compute("diagonal_linear_network", "quick")[0], config("diagonal_linear_network", "quick")
+    return quick_data("diagonal_linear_network")[0], config("diagonal_linear_network", "quick")
 
 
 # ----------------------------------------------------------------------------------------------

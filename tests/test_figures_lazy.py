@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 import torch
 
-from figgen.core.runner import run_compute
 from figgen.lib import twolayer
 from figgen import lazy_weight_change as lwc
 from figgen import ntk_empirical_vs_analytic as nea
@@ -19,17 +19,17 @@ from figgen import ntk_empirical_vs_analytic as nea
 
 @pytest.fixture(scope="module")
 def lazy_data():
-    return run_compute("lazy_weight_change", "quick", "cpu")[0]
+    return quick_data("lazy_weight_change")[0]
 
 
 @pytest.fixture(scope="module")
 def ntk_data():
-    return run_compute("ntk_empirical_vs_analytic", "quick", "cpu")[0]
+    return quick_data("ntk_empirical_vs_analytic")[0]
 
 
 @pytest.fixture(scope="module")
 def spectrum_data():
-    return run_compute("ntk_spectrum", "quick", "cpu")[0]
+    return quick_data("ntk_spectrum")[0]
 
 
 # ----------------------------------------------------------------------------- checks on data

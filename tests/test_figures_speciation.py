@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import quick_data
 
 from figgen import collapse_time as ct
 from figgen import speciation_cloning as sc
-from figgen.core.runner import config, run_compute
+from figgen.core.runner import config
 
 
 @pytest.fixture(scope="module")
 def cloning():
-    data, meta = run_compute("speciation_cloning", "quick", device="cpu")
+    data, meta = quick_data("speciation_cloning")
     return data, meta["config"]
 
 
 @pytest.fixture(scope="module")
 def collapse():
-    data, meta = run_compute("collapse_time", "quick", device="cpu")
+    data, meta = quick_data("collapse_time")
     return data, meta["config"]
 
 
