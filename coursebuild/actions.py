@@ -5,7 +5,8 @@ import os
 import sys
 import time
 
-from coursebuild import atomic, paths
+from corelib import atomic
+from coursebuild import paths
 from coursebuild.latex import LatexError, latexmk, source_date_epoch
 
 

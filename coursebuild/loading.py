@@ -11,7 +11,8 @@ import pickle
 import sys
 from dataclasses import dataclass
 
-from coursebuild import atomic, paths
+from corelib import atomic
+from coursebuild import paths
 
 # `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
 # release dates are judged on) and preview=1 (ignore release dates).

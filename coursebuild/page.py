@@ -10,7 +10,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursebuild import atomic, paths, render
+from corelib import atomic
+from coursebuild import paths, render
 from coursebuild.documents import FULL_NOTES, Document, documents
 from coursebuild.release import decision_date, document_name, preview, release_dates
 from coursebuild.syllabus import Syllabus, where

@@ -13,7 +13,7 @@ from functools import lru_cache
 import jinja2
 
 from coursebuild import paths
-from coursebuild.latex_escape import escape_latex
+from corelib.latex_escape import escape_latex
 
 
 class Raw(str):

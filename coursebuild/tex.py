@@ -1,7 +1,8 @@
 """Rendering each document's LaTeX wrapper from syllabus.yaml and its template."""
 from __future__ import annotations
 
-from coursebuild import atomic, paths, render
+from corelib import atomic
+from coursebuild import paths, render
 from coursebuild.documents import Document, cites
 from coursebuild.syllabus import Syllabus
 

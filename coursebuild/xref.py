@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from coursebuild import atomic
+from corelib import atomic
 
 _LABEL_DEF = re.compile(r"\\label\s*\{([^}]+)\}")
 _REF_USE = re.compile(r"\\(?:[cC]ref|[cC]refrange|[cC]pageref|labelcref|ref|eqref|pageref|autoref|nameref)\*?\s*\{([^}]+)\}(?:\s*\{([^}]+)\})?")

@@ -49,6 +49,25 @@ def quick_data(name: str):
     return copy.deepcopy(_QUICK[name])
 
 
+def full_data_figures() -> list[str]:
+    """Figures whose full-mode data is committed (what the PDFs show on a machine without a GPU)."""
+    from figgen.core.paths import figure_names
+    from figgen.core.status import recorded_hash
+
+    return [name for name in figure_names() if recorded_hash(name, "full") is not None]
+
+
+def committed_full_data(name: str):
+    """(arrays, meta) of a figure's committed full-mode data, so that theory checks also run on it.
+
+    test_figgen_core checks separately that this data is current with the code; here it is read as
+    it is, so that a theory check fails on what the PDFs actually show.
+    """
+    from figgen.core import store
+
+    return store.load(name, "full")
+
+
 class Course:
     """A copy of the project in a temporary directory, with helpers to run doit in it."""
 

@@ -7,6 +7,8 @@ import shutil
 import numpy as np
 import pytest
 
+from conftest import ROOT
+
 from figgen.core import hashing, runner, status, store
 from figgen.core.modes import FigureError
 from figgen.core.paths import DATA, FIGGEN, figure_names, module_path
@@ -144,3 +146,27 @@ def test_stale_full_data_is_detected(scratch_figure, monkeypatch):
     assert not status.stale_committed(FIGURE)
     scratch_figure.write_text(scratch_figure.read_text() + "\nNEW_CONSTANT = 2\n")
     assert status.stale_committed(FIGURE)
+
+
+def _imported_packages(package: str) -> dict[str, set[str]]:
+    """Top-level names each module of a package imports (statically, wherever the import sits)."""
+    import ast
+
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_packages_depend_one_way():
+    # coursebuild -> figgen -> corelib: the figures never reach up into the build.
+    for package, forbidden in (("figgen", {"coursebuild"}), ("corelib", {"coursebuild", "figgen"})):
+        for module, names in _imported_packages(package).items():
+            assert not names & forbidden, f"{module} imports {sorted(names & forbidden)}"
+    assert any("corelib" in names for names in _imported_packages("figgen").values())

@@ -9,7 +9,6 @@ data (values scaled by 1.2, the theory of a wrong dimension, a shifted slope) to
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -17,24 +16,18 @@ from scipy.integrate import quad
 
 from figgen import distance_concentration as dc
 from figgen import nearest_neighbour_distance as nn
-from figgen.core.runner import run_compute
+from conftest import quick_data
 
 DIST_TOL = 0.03
 NN_TOL = 0.05
 # |slope + 1/d| <= SLOPE_TOL / d: the fitted exponent within 5 % of -1/d.
 SLOPE_TOL = 0.05
-QUICK_BUDGET_S = 4.0
 
 
 @pytest.fixture(scope="module")
 def quick():
-    """Both figures computed once in quick mode, with their CPU times."""
-    out = {}
-    for name in ("distance_concentration", "nearest_neighbour_distance"):
-        start = time.process_time()
-        arrays, meta = run_compute(name, "quick", device="cpu")
-        out[name] = (arrays, meta, time.process_time() - start)
-    return out
+    """Both figures computed once in quick mode (shared with the determinism test)."""
+    return {name: quick_data(name) for name in ("distance_concentration", "nearest_neighbour_distance")}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -131,11 +124,6 @@ def test_batched_tree_matches_brute_force():
 # The figures' data
 
 
-def test_quick_mode_is_fast(quick):
-    total = sum(t for _, _, t in quick.values())
-    assert total <= QUICK_BUDGET_S, f"quick compute took {total:.1f} s of CPU (budget {QUICK_BUDGET_S} s)"
-
-
 def test_distance_concentration_matches_theory(quick):
     data = quick["distance_concentration"][0]
     assert check_distances(data) == []
@@ -171,13 +159,6 @@ def test_nn_check_fails_on_wrong_data(quick):
     tilt = (n / centre)[None, :] ** (-0.1 / data["dims"][:, None])
     failures = check_nn(dict(data, mean=data["mean"] * tilt))
     assert any("slope" in f for f in failures)
-
-
-def test_same_seed_same_data():
-    a, _ = run_compute("distance_concentration", "quick", device="cpu")
-    b, _ = run_compute("distance_concentration", "quick", device="cpu")
-    for key in a:
-        np.testing.assert_array_equal(a[key], b[key])
 
 
 def test_full_config_is_larger():

@@ -8,15 +8,13 @@ one) to see it fail.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from scipy.integrate import quad
 
 from figgen import marchenko_pastur as mp
 from figgen import wigner_semicircle as ws
-from figgen.core.runner import run_compute
+from conftest import quick_data
 
 KS_TOL = 0.02
 EDGE_TOL = 0.05
@@ -25,13 +23,8 @@ MOMENT_TOL = 0.05
 
 @pytest.fixture(scope="module")
 def quick():
-    """Both figures computed once in quick mode, with their compute times."""
-    out = {}
-    for name in ("marchenko_pastur", "wigner_semicircle"):
-        start = time.perf_counter()
-        arrays, meta = run_compute(name, "quick", device="cpu")
-        out[name] = (arrays, meta, time.perf_counter() - start)
-    return out
+    """Both figures computed once in quick mode (shared with the determinism test)."""
+    return {name: quick_data(name) for name in ("marchenko_pastur", "wigner_semicircle")}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,7 +137,7 @@ def test_semicircle_theory():
 
 
 def test_mp_data_matches_theory(quick):
-    data, meta, _ = quick["marchenko_pastur"]
+    data, meta = quick["marchenko_pastur"]
     assert meta["config"]["d"] == 500 and 0.5 in meta["config"]["gammas"]
     assert check_mp(data) == []
 
@@ -186,19 +179,10 @@ def test_wigner_check_fails_on_wrong_data(quick):
     assert any("KS" in f for f in failures) and any("moments" in f for f in failures)
 
 
-def test_quick_is_deterministic_and_fast(quick):
-    total = sum(t for *_, t in quick.values())
-    # The budget is 3 s on an idle 2-core machine; the bound leaves room for a loaded one.
-    assert total < 15.0, f"quick compute took {total:.1f} s"
-    again, _ = run_compute("marchenko_pastur", "quick", device="cpu")
-    for key, value in quick["marchenko_pastur"][0].items():
-        assert np.array_equal(value, again[key])
-
-
 def test_caption_params(quick):
-    data, meta, _ = quick["marchenko_pastur"]
+    data, meta = quick["marchenko_pastur"]
     params = mp.caption_params(data, meta["config"])
     assert params["ks_max"] <= KS_TOL
     assert set(params) >= {"ks_max", "ks0", "ks1"}
-    wdata, wmeta, _ = quick["wigner_semicircle"]
+    wdata, wmeta = quick["wigner_semicircle"]
     assert ws.caption_params(wdata, wmeta["config"])["ks"] <= KS_TOL

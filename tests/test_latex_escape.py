@@ -1,7 +1,7 @@
 """The escaping filter, table-driven: every value from syllabus.yaml comes out literally."""
 import pytest
 
-from coursebuild.latex_escape import escape_latex
+from corelib.latex_escape import escape_latex
 
 CASES = [
     ("plain text", "plain text"),

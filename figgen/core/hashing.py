@@ -52,7 +52,7 @@ def _disk_cache() -> dict:
 
 def _save_cache() -> None:
     try:
-        from coursebuild import atomic
+        from corelib import atomic
 
         live = {path: entry for path, entry in _disk_cache().items() if Path(path).exists()}
         atomic.write_text(_CACHE_FILE, json.dumps(live, sort_keys=True))

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from coursebuild import atomic
+from corelib import atomic
 from figgen.core import status, store
 from figgen.core.hashing import compute_hash, read_config
 from figgen.core.modes import MODES, FigureError, select_device
@@ -105,13 +105,13 @@ def format_param(value) -> str:
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(format_param(v) for v in value)
-    from coursebuild.latex_escape import escape_latex
+    from corelib.latex_escape import escape_latex
 
     return escape_latex(str(value))
 
 
 def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None) -> str:
-    from coursebuild.latex_escape import escape_latex
+    from corelib.latex_escape import escape_latex
 
     lines = [f"% Written by figgen from figures/data/{name}.{meta['mode']}.json; do not edit."]
     params = dict(meta["config"])

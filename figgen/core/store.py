@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 
-from coursebuild import atomic
+from corelib import atomic
 from figgen.core.paths import data_paths
 
 
