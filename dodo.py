@@ -15,8 +15,15 @@ from coursebuild.documents import FULL_NOTES
 from figgen.core import paths as figpaths
 from figgen.core import status
 
+# The order is the order of work with one process (-n 1): a chapter's or sheet's PDF before the
+# full notes (with the cross-reference numbers it already has), then the renumbering of those
+# whose quoted numbers the new full notes changed.
+BUILD_TASKS = ["figure", "tex", "preamble", "chapter", "homework", "solutions", "checklist", "notes", "xref",
+               "renumber", "page"]
 DOIT_CONFIG = {
-    "default_tasks": ["figure", "tex", "notes", "xref", "chapter", "homework", "solutions", "checklist", "page"],
+    "default_tasks": BUILD_TASKS,
+    # A plain ./doit uses every core; -n 1 still runs one task at a time.
+    "num_process": os.cpu_count() or 1,
     "dep_file": str(paths.BUILD / "doit-state.json"),
     "backend": "json",
     "verbosity": 1,
@@ -30,24 +37,40 @@ PLAN = loading.plan()
 DOCS = PLAN.docs
 MODES = loading.figure_modes()
 FIGURES = list(MODES)
-STYLE = [str(p) for p in paths.STYLE_FILES]
+# Dependencies and targets are named relative to the project, so that a moved or copied checkout
+# keeps its state (doit records them by name) instead of rebuilding everything.
+rel = paths.rel
+STYLE = [rel(p) for p in paths.STYLE_FILES]
 
 
 def _figure_files(doc):
-    return [str(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
+    return [rel(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
 
 
-def _pdf_task(doc, extra_deps=(), doc_line=None):
-    sources = [str(s) for s in doc.sources if s.exists()]
-    return {
-        "doc": doc_line or f"{doc.title} -> {paths.rel(doc.pdf)}",
-        "actions": [(actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
-                                           None if doc.released else str(doc.dist_pdf),
-                                           [str(s) for s in doc.sources]])],
-        "file_dep": [str(doc.tex), *sources, *STYLE, str(paths.BIBLIOGRAPHY), *_figure_files(doc), *extra_deps],
-        "targets": [str(doc.pdf)],
+def _compile(doc, xref=None, first_pass=False):
+    return (actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
+                                  None if doc.released else str(doc.dist_pdf), [str(s) for s in doc.sources],
+                                  str(xref) if xref else None, first_pass])
+
+
+def _pdf_task(doc, doc_line=None, xref=None):
+    """A document's PDF. One that quotes numbers of the full notes (`xref`) is compiled first with
+    the numbers it already has, without waiting for the full notes; `renumber` catches up."""
+    sources = [rel(s) for s in doc.sources if s.exists()]
+    task = {
+        "doc": doc_line or f"{doc.title} -> {rel(doc.pdf)}",
+        "actions": [_compile(doc)],
+        "file_dep": [rel(doc.tex), *sources, *STYLE, rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc)],
+        "targets": [rel(doc.pdf)],
         "clean": True,
     }
+    if xref is not None:
+        task["actions"] = [_compile(doc, xref, first_pass=xref.exists())]
+        task["uptodate"] = [lambda name=doc.name, xref=xref: actions.compiled_with(name, xref)]
+        if not xref.exists():  # a first build: wait for the full notes' numbers
+            # An order, not a file dependency: the next build's list of file_dep is the same.
+            task["task_dep"] = ["xref"]
+    return task
 
 
 def task_figdata():
@@ -61,7 +84,7 @@ def task_figdata():
             "actions": [(actions.compute_figure, [name])],
             # Current exactly when the recorded hash matches the code and config (not file times).
             "uptodate": [lambda name=name, mode=mode: status.is_current(name, mode)],
-            "targets": [str(npz), str(js)],
+            "targets": [rel(npz), rel(js)],
             "clean": True if mode == "quick" else [],  # full-mode data is committed: never clean it
             "verbosity": 2,
         }
@@ -75,9 +98,9 @@ def task_figure():
             "name": name,
             "doc": f"draw figures/{name}.pdf from {mode}-mode data",
             "actions": [(actions.plot_figure, [name, PLAN.repository])],
-            "file_dep": [*map(str, figpaths.data_paths(name, mode)), str(figpaths.module_path(name)),
-                         str(figpaths.FIGGEN / "core" / "style.py")],
-            "targets": [str(figpaths.figure_pdf(name)), str(figpaths.figure_tex(name))],
+            "file_dep": [*map(rel, figpaths.data_paths(name, mode)), rel(figpaths.module_path(name)),
+                         rel(figpaths.FIGGEN / "core" / "style.py")],
+            "targets": [rel(figpaths.figure_pdf(name)), rel(figpaths.figure_tex(name))],
             "uptodate": [config_changed({"repository": PLAN.repository})],
             "clean": True,
             "verbosity": 2,
@@ -89,20 +112,60 @@ def task_tex():
     for doc in DOCS.values():
         yield {
             "name": doc.name,
-            "doc": f"render {paths.rel(doc.tex)} from templates/{doc.template}",
+            "doc": f"render {rel(doc.tex)} from templates/{doc.template}",
             "actions": [(actions.render_tex, [doc.name])],
-            "file_dep": [str(paths.SYLLABUS), *[str(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))],
-                         *[str(s) for s in doc.sources if s.exists()]],
-            "targets": [str(doc.tex)],
+            "file_dep": [rel(paths.SYLLABUS), *[rel(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))],
+                         *[rel(s) for s in doc.sources if s.exists()]],
+            "targets": [rel(doc.tex)],
             "clean": True,
         }
+
+
+def task_preamble():
+    """Precompile the shared preamble (course.sty, notation.tex) into the format every document loads."""
+    return {
+        "actions": [actions.build_format],
+        # Another TeX Live (a new engine or pdflatex format) needs a new dump as well.
+        "file_dep": [*STYLE, *PLAN.engine_inputs],
+        "targets": [rel(paths.FORMAT)],
+        "clean": True,
+    }
+
+
+def task_chapter():
+    """One PDF per chapter, numbered as in the full notes."""
+    for c in PLAN.chapters:
+        doc = DOCS[c.stem]
+        yield {"name": c.stem, **_pdf_task(doc, f"chapter {c.number}: {c.title} -> {rel(doc.pdf)}",
+                                           paths.xref_file(c.stem))}
+
+
+def task_homework():
+    """Homework sheets for students (no solutions)."""
+    for h in PLAN.homework:
+        doc = DOCS[h.id]
+        yield {"name": h.id, **_pdf_task(doc, f"homework {h.number}: {h.title} -> {rel(doc.pdf)}",
+                                         paths.xref_file(h.id))}
+
+
+def task_solutions():
+    """Homework sheets with their solutions, from the same sources."""
+    for h in PLAN.homework:
+        doc = DOCS[f"{h.id}-solutions"]
+        yield {"name": h.id, **_pdf_task(doc, f"solutions {h.number}: {h.title} -> {rel(doc.pdf)}",
+                                         paths.xref_file(h.id))}
+
+
+def task_checklist():
+    """The maths checklist linked from the course page."""
+    return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {rel(DOCS['maths-checklist'].pdf)}")
 
 
 def task_notes():
     """The full lecture notes, all chapters with contents and bibliography."""
     doc = DOCS[FULL_NOTES]
-    task = _pdf_task(doc, doc_line=f"full lecture notes -> {paths.rel(doc.pdf)}")
-    task["targets"].append(str(doc.aux))
+    task = _pdf_task(doc, doc_line=f"full lecture notes -> {rel(doc.pdf)}")
+    task["targets"].append(rel(doc.aux))
     return task
 
 
@@ -112,47 +175,40 @@ def task_xref():
 
     def entry(ident, source, doc):
         # Links point at the full notes beside the document once both are downloaded from dist/.
-        return (ident, str(source), str(paths.xref_file(doc.name if doc.kind == "chapter" else ident)),
+        return (ident, rel(source), rel(paths.xref_file(doc.name if doc.kind == "chapter" else ident)),
                 os.path.relpath(notes_pdf, doc.dist_pdf.parent))
 
     documents = [entry(c.id, paths.chapter_source(c.id), DOCS[c.stem]) for c in PLAN.chapters]
     documents += [entry(h.id, paths.homework_source(h.id), DOCS[h.id]) for h in PLAN.homework]
     return {
-        "actions": [(actions.write_xrefs, [documents, str(DOCS[FULL_NOTES].aux)])],
-        "file_dep": [str(DOCS[FULL_NOTES].aux), *[src for _, src, _, _ in documents if os.path.exists(src)]],
+        "actions": [(actions.write_xrefs, [documents, rel(DOCS[FULL_NOTES].aux)])],
+        "file_dep": [rel(DOCS[FULL_NOTES].aux), *[src for _, src, _, _ in documents if os.path.exists(src)]],
         "targets": [target for _, _, target, _ in documents],
         "uptodate": [config_changed({"documents": documents})],
         "clean": True,
     }
 
 
-def task_chapter():
-    """One PDF per chapter, numbered as in the full notes."""
+def _quoting():
+    """Documents that quote numbers of the full notes: each with its own PDF task and the file of
+    those numbers."""
     for c in PLAN.chapters:
-        doc = DOCS[c.stem]
-        yield {"name": c.stem, **_pdf_task(doc, [str(paths.xref_file(c.stem))],
-                                           f"chapter {c.number}: {c.title} -> {paths.rel(doc.pdf)}")}
-
-
-def task_homework():
-    """Homework sheets for students (no solutions)."""
+        yield DOCS[c.stem], f"chapter:{c.stem}", paths.xref_file(c.stem)
     for h in PLAN.homework:
-        doc = DOCS[h.id]
-        yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
-                                         f"homework {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
+        yield DOCS[h.id], f"homework:{h.id}", paths.xref_file(h.id)
+        yield DOCS[f"{h.id}-solutions"], f"solutions:{h.id}", paths.xref_file(h.id)
 
 
-def task_solutions():
-    """Homework sheets with their solutions, from the same sources."""
-    for h in PLAN.homework:
-        doc = DOCS[f"{h.id}-solutions"]
-        yield {"name": h.id, **_pdf_task(doc, [str(paths.xref_file(h.id))],
-                                         f"solutions {h.number}: {h.title} -> {paths.rel(doc.pdf)}")}
-
-
-def task_checklist():
-    """The maths checklist linked from the course page."""
-    return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {paths.rel(DOCS['maths-checklist'].pdf)}")
+def task_renumber():
+    """Recompile a chapter or sheet whose numbers from the full notes changed with them (rarely)."""
+    for doc, pdf_task, xref in _quoting():
+        yield {
+            "name": doc.name,
+            "doc": f"renumber {rel(doc.pdf)} when the full notes' numbers it quotes change",
+            "actions": [(actions.recompile_if_renumbered, [_compile(doc, xref)])],
+            "file_dep": [rel(xref)],
+            "task_dep": [pdf_task],  # never two compilations of one document at once
+        }
 
 
 def task_page():
@@ -161,9 +217,10 @@ def task_page():
     return {
         "doc": "course page -> dist/index.html",
         "actions": [actions.write_page],
-        "file_dep": [str(paths.SYLLABUS), str(paths.TEMPLATES / "index.html.j2"), str(paths.TEMPLATES / "course.css"),
-                     str(DOCS[FULL_NOTES].aux), *[str(d.pdf) for d in released]],
-        "targets": [str(paths.DIST / "index.html"), str(paths.DIST / "course.css")],
+        "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
+                     rel(DOCS[FULL_NOTES].aux), *[rel(d.pdf) for d in released]],
+        "task_dep": ["renumber"],  # it reads the final PDFs' sizes and page counts
+        "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css")],
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview()})],
@@ -191,9 +248,11 @@ def task_watch():
 
 
 def task_test():
-    """Run the whole test suite (pytest)."""
+    """Build, then run the whole test suite (./doit test -m "not slow": the fast part only)."""
     return {
-        "actions": [f"{sys.executable} -m pytest -q -ra tests"],
+        "actions": [actions.run_tests],
+        "pos_arg": "pytest_args",
+        "task_dep": BUILD_TASKS,  # the checks of the real course read this build
         "uptodate": [False],
         "verbosity": 2,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from corelib import atomic
 from coursebuild import paths
@@ -32,31 +33,79 @@ def render_tex(name: str):
     write_document(doc, s)
 
 
+def _read(path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
+def compiled_with(name: str, xref: str) -> bool:
+    """Whether the document's PDF was compiled with the cross-reference numbers now in `xref`."""
+    used = _read(paths.xref_used(name))
+    return used is not None and used == _read(xref)
+
+
 def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None = None,
-                sources: tuple = ()):
+                sources: tuple = (), xref: str | None = None, first_pass: bool = False):
     """latexmk, then publish the PDF atomically: a failure leaves the old PDF in place.
 
     `withdraw` is the dist/ path of a document that is not released (any more): it is removed.
+    `xref` holds the numbers the document quotes from the full notes; the copy compiled with is
+    kept so that `renumber` knows whether the PDF is behind. On a `first_pass` (compiled before the
+    full notes, with the numbers of the previous build), a reference only the new full notes can
+    resolve is not an error yet: the PDF is then left unpublished for `renumber` to finish.
     """
-    from pathlib import Path
-
     missing = [paths.rel(Path(s)) for s in sources if not Path(s).is_file()]
     if missing:
         return _fail(f"{name}: missing source {', '.join(missing)} (named by its id in syllabus.yaml)")
+    numbers = _read(xref) if xref else None
     try:
-        built = latexmk(Path(tex), Path(outdir), name)
+        built = latexmk(Path(tex), Path(outdir), name, paths.FORMAT)
     except LatexError as exc:
+        if first_pass and exc.unresolved and all(kind == "Reference" for kind, _, _ in exc.unresolved):
+            paths.xref_used(name).unlink(missing_ok=True)
+            return True
         return _fail(str(exc))
     atomic.copy_file(built, pdf)
+    if xref:
+        atomic.write_bytes(paths.xref_used(name), numbers or b"")
     if withdraw:
         Path(withdraw).unlink(missing_ok=True)
     return True
 
 
+def recompile_if_renumbered(compile_action: tuple):
+    """After the full notes: recompile a document whose quoted numbers changed (or that a first
+    pass left unpublished); most edits change none, and this does nothing."""
+    function, args = compile_action
+    name, xref = args[0], args[6]
+    if compiled_with(name, xref):
+        return True
+    return function(*args[:7], first_pass=False)
+
+
+def build_format():
+    from coursebuild.preamble import build_format as build
+
+    try:
+        build()
+    except LatexError as exc:
+        return _fail(str(exc))
+    return True
+
+
+def run_tests(pytest_args: list[str]):
+    """pytest on tests/, after the build the test task depends on (so it is not rebuilt here)."""
+    import subprocess
+
+    env = {**os.environ, "COURSE_BUILT_BY_DOIT": "1"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", "tests", *pytest_args], cwd=paths.ROOT, env=env)
+    return proc.returncode == 0
+
+
 def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
     """(id, source, xref file, path of the full notes' PDF relative to the document's PDF) each."""
-    from pathlib import Path
-
     from coursebuild.xref import write_xref
 
     for ident, source, target, link_file in documents:

@@ -17,9 +17,10 @@ from coursebuild import paths
 class LatexError(Exception):
     """str() is the short summary printed to the user."""
 
-    def __init__(self, summary: str, stale_state: bool = False):
+    def __init__(self, summary: str, stale_state: bool = False, unresolved=()):
         super().__init__(summary)
         self.stale_state = stale_state  # the error came from an auxiliary file, not a source
+        self.unresolved = list(unresolved)  # (kind, key, line) of undefined references and citations
 
 
 _AUXILIARY = (".aux", ".toc", ".bbl", ".out", ".lof", ".lot", ".fls", ".fdb_latexmk")
@@ -58,29 +59,36 @@ def environment() -> dict:
     return env
 
 
-def latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
+def latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> Path:
     """Compile `tex` into outdir/jobname.pdf; raise LatexError with a summary on failure.
 
     A build interrupted earlier (Ctrl-C, kill -9) can leave a truncated .aux or latexmk database
     behind that breaks the next run; so a failure with earlier state is retried once from an
-    empty output directory before it is reported.
+    empty output directory before it is reported. `fmt` is the precompiled shared preamble
+    (coursebuild/preamble.py); pdflatex then skips the wrapper's preamble up to \\endofdump.
     """
     try:
-        return _latexmk(tex, outdir, jobname)
+        return _latexmk(tex, outdir, jobname, fmt)
     except LatexError as exc:
         if not exc.stale_state:
             raise
         shutil.rmtree(outdir, ignore_errors=True)
-        return _latexmk(tex, outdir, jobname)
+        return _latexmk(tex, outdir, jobname, fmt)
 
 
-def _latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
+def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
-    cmd = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+    # The format is found by name on TEXFORMATS: a -fmt with a directory in it would also name
+    # pdflatex's recorder file, in a directory that does not exist.
+    engine = [f"-pdflatex=pdflatex -fmt={fmt.stem} %O %S"] if fmt else []
+    cmd = ["latexmk", "-pdf", *engine, "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            "-no-shell-escape", "-recorder", "-silent", f"-outdir={outdir}", f"-jobname={jobname}",
            # Relative to the project: openin_any=p refuses absolute paths given to TeX.
            os.path.relpath(tex, paths.ROOT)]
-    proc = subprocess.run(cmd, cwd=paths.ROOT, env=environment(), capture_output=True, text=True,
+    env = environment()
+    if fmt:
+        env["TEXFORMATS"] = os.pathsep.join([os.path.relpath(fmt.parent, paths.ROOT), ""])
+    proc = subprocess.run(cmd, cwd=paths.ROOT, env=env, capture_output=True, text=True,
                           errors="replace", timeout=900)
     log = outdir / f"{jobname}.log"
     log_text = log.read_text(errors="replace") if log.is_file() else ""
@@ -90,7 +98,7 @@ def _latexmk(tex: Path, outdir: Path, jobname: str) -> Path:
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
     unresolved = undefined_references(log_text)
     if unresolved:
-        raise LatexError(summarise_undefined(jobname, tex, log, unresolved))
+        raise LatexError(summarise_undefined(jobname, tex, log, unresolved), unresolved=unresolved)
     return outdir / f"{jobname}.pdf"
 
 

@@ -59,6 +59,7 @@ class Plan:
     homework: tuple[Entry, ...]
     docs: dict          # document name -> coursebuild.documents.Document
     figures: dict       # document name -> figures it shows
+    engine_inputs: tuple  # the TeX engine and format the precompiled preamble is made with
 
 
 _PLAN_CACHE = paths.BUILD / "plan.pickle"
@@ -95,12 +96,19 @@ def plan() -> Plan:
         homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
         docs=docs,
         figures={name: figures_of(doc, known) for name, doc in docs.items()},
+        engine_inputs=tuple(engine_inputs()),
     )
     try:
         atomic.write_bytes(_PLAN_CACHE, pickle.dumps((key, result)))
     except OSError:
         pass
     return result
+
+
+def engine_inputs() -> list[str]:
+    from coursebuild.preamble import engine_inputs as found
+
+    return found()
 
 
 def syllabus_and_documents():

@@ -10,7 +10,8 @@ CHAPTERS = NOTES / "chapters"
 HOMEWORK = NOTES / "homework"
 CHECKLIST_SOURCE = NOTES / "maths-checklist.tex"
 BIBLIOGRAPHY = NOTES / "references.bib"
-STYLE_FILES = (NOTES / "course.sty", NOTES / "notation.tex")
+PREAMBLE = NOTES / "preamble.tex"  # what every document shares; precompiled into FORMAT
+STYLE_FILES = (PREAMBLE, NOTES / "course.sty", NOTES / "notation.tex")
 TEMPLATES = ROOT / "templates"
 FIGURES = ROOT / "figures"
 BUILD = ROOT / "build"
@@ -18,6 +19,7 @@ BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference f
 BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
 DIST = ROOT / "dist"
 UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
+FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
 
 
 def chapter_source(chapter_id: str) -> Path:
@@ -31,6 +33,11 @@ def homework_source(homework_id: str) -> Path:
 def xref_file(stem: str) -> Path:
     """Labels of other chapters that a chapter's own PDF refers to, taken from the full notes."""
     return BUILD_TEX / f"{stem}-xref.tex"
+
+
+def xref_used(doc_name: str) -> Path:
+    """The cross-reference numbers a document's PDF was last compiled with (see dodo.py: renumber)."""
+    return BUILD_LATEX / doc_name / "xref-used.tex"
 
 
 def rel(path: Path) -> str:

@@ -106,22 +106,61 @@ def output_checksums(root: Path) -> dict[str, str]:
             for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css")}
 
 
-@pytest.fixture(scope="session")
-def built_course(tmp_path_factory) -> Course:
-    """One clean build of the whole course in a temporary copy (quick-mode figures where needed).
+# The pipeline's code, as a fixture course copies it: everything but the real course's content.
+PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
+            "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/preamble.tex", "notes/course.sty",
+            "notes/notation.tex")
+# The one figure the fixture course shows: cheap (under a second) and with a seed to edit.
+FIXTURE_FIGURE = "ols_learning_curve"
+FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"
 
-    Tests that edit files work on it in order (see test_build.py); `initial` keeps the checksums
-    of the clean build for the reproducibility test.
+
+def make_fixture_course(dest: Path) -> Path:
+    """The pipeline's code with the fixture course's sources (tests/fixture_course/), in `dest`."""
+    for rel in project_files():
+        if rel.startswith(PIPELINE) or rel == f"figgen/{FIXTURE_FIGURE}.py":
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, target)
+    shutil.copytree(FIXTURE_SOURCES, dest, dirs_exist_ok=True)
+    (dest / "README.md").unlink()
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def fixture_course(tmp_path_factory) -> Course:
+    """One clean build of the fixture course, shared by the tests that only read it.
+
+    `initial` keeps the checksums of that clean build for the reproducibility test.
     """
-    course = Course(copy_project(tmp_path_factory.mktemp("course")))
-    course.doit("-n", "2")
+    course = Course(make_fixture_course(tmp_path_factory.mktemp("fixture")))
+    course.doit()
     course.initial = output_checksums(course.root)
     return course
 
 
 @pytest.fixture
-def course_copy(built_course, tmp_path) -> Course:
-    """A private copy of the built course, for tests that break things."""
+def fixture_copy(fixture_course, tmp_path) -> Course:
+    """A private copy of the built fixture course, for tests that edit or break it.
+
+    Task dependencies are recorded relative to the project, so the copy starts up to date.
+    """
     root = tmp_path / "copy"
-    shutil.copytree(built_course.root, root, symlinks=True)
+    shutil.copytree(fixture_course.root, root, symlinks=True)
     return Course(root)
+
+
+@pytest.fixture(scope="session")
+def built_course() -> Course:
+    """The whole course as `./doit` builds it in this checkout, for checks of its real content.
+
+    `./doit test` builds it before running the tests (the test task depends on the build), so
+    here it is only read. Run by hand (`pytest`), the build is brought up to date first.
+    Nothing may write into it: tests that edit or break a build use the fixture course.
+    """
+    course = Course(ROOT)
+    if not os.environ.get("COURSE_BUILT_BY_DOIT"):
+        course.doit()
+    return course

@@ -1,5 +1,7 @@
-"""End to end: a clean build of a copy of the course produces every PDF with its title and the
-course header, resolves every reference, embeds every font, and rebuilds only what an edit affects."""
+"""End to end: the build of the course produces every PDF with its title and the course header,
+resolves every reference and embeds every font; and, on the fixture course (tests/fixture_course/),
+rebuilds only what an edit affects, a chapter before the full notes, and prints no fact of the real
+course that its own syllabus does not state."""
 import hashlib
 import re
 import shutil
@@ -89,6 +91,8 @@ def plot(data, cfg, _drawn_before=plot):
     return fig
 '''
 
+FIXTURE_CHAPTER = "notes/chapters/convex-sets.tex"  # shows the figure; the other chapter and hw1 quote it
+
 
 def _tracked_digest(root: Path) -> dict[str, str]:
     out = {}
@@ -98,31 +102,28 @@ def _tracked_digest(root: Path) -> dict[str, str]:
     return out
 
 
-def test_incremental_builds(built_course):
-    c = built_course
+def test_incremental_builds(fixture_copy):
+    from conftest import FIXTURE_FIGURE
+
+    c = fixture_copy
     root = c.root
 
-    # Nothing changed: nothing runs.
+    # Nothing changed: nothing runs, in a copy of the build as in the build itself.
     assert c.ran() == set()
 
-    # One chapter edited: that chapter's PDF and the full notes, no other PDF.
-    chapter = SYLLABUS.chapters[2]
-    src = root / "notes" / "chapters" / f"{chapter.id}.tex"
+    # One chapter edited, quoting no new number: that chapter's PDF and the full notes, no other PDF.
+    src = root / FIXTURE_CHAPTER
     src.write_text(src.read_text() + "\n\nOne more sentence for the incremental test.\n")
-    assert pdf_tasks(c.ran()) == {"notes", f"chapter:{chapter.stem}"}
+    assert pdf_tasks(c.ran()) == {"notes", "chapter:01-convex-sets"}
     assert c.ran() == set()
 
     # A figure's drawing edited: that figure is redrawn (not recomputed), and exactly the
     # documents that include it rebuild.
-    figure = "ols_learning_curve"
-    users = {d for d in DOCS if figure in figures_used([root / paths.rel(s) for s in d.sources])}
-    expected = {task_of(d) for d in users}
-    assert expected, f"no document shows {figure}"
-    module = root / "figgen" / f"{figure}.py"
+    module = root / "figgen" / f"{FIXTURE_FIGURE}.py"
     module.write_text(module.read_text() + PLOT_EDIT)
     ran = c.ran()
-    assert f"figure:{figure}" in ran and f"figdata:{figure}" not in ran
-    assert pdf_tasks(ran) == expected
+    assert f"figure:{FIXTURE_FIGURE}" in ran and f"figdata:{FIXTURE_FIGURE}" not in ran
+    assert pdf_tasks(ran) == {"notes", "chapter:01-convex-sets"}
 
     # Its computation edited (another seed): recomputed, redrawn, and the same documents rebuild.
     code = module.read_text()
@@ -130,50 +131,118 @@ def test_incremental_builds(built_course):
     assert edited != code, "the figure's quick CONFIG has no seed"
     module.write_text(edited)
     ran = c.ran()
-    assert {f"figdata:{figure}", f"figure:{figure}"} <= ran
-    assert pdf_tasks(ran) == expected
-    assert not any(n.startswith(("figdata:", "figure:")) and not n.endswith(f":{figure}") for n in ran)
+    assert {f"figdata:{FIXTURE_FIGURE}", f"figure:{FIXTURE_FIGURE}"} <= ran
+    assert pdf_tasks(ran) == {"notes", "chapter:01-convex-sets"}
 
     # syllabus.yaml edited: only documents whose rendered LaTeX changed.
     syllabus = root / "syllabus.yaml"
     text = syllabus.read_text()
-    assert "title: Universality and Barron space" in text
-    syllabus.write_text(text.replace("title: Universality and Barron space", "title: Universality & Barron space"))
-    assert pdf_tasks(c.ran()) == {"homework:hw3", "solutions:hw3"}
-    assert "Universality & Barron space" in c.pdf_text("dist/homework/hw3.pdf")
+    assert "title: Separating hyperplanes" in text
+    syllabus.write_text(text.replace("title: Separating hyperplanes", "title: Separating & supporting hyperplanes"))
+    assert pdf_tasks(c.ran()) == {"homework:hw1", "solutions:hw1"}
+    assert "Separating & supporting hyperplanes" in " ".join(c.pdf_text("dist/homework/hw1.pdf").split())
 
     # A comment-only edit of the syllabus changes no rendered LaTeX: no PDF rebuilds.
     syllabus.write_text(syllabus.read_text() + "\n# a comment\n")
     assert pdf_tasks(c.ran()) == set()
 
     # A file deleted from dist/ comes back.
-    (root / "dist" / "homework" / "hw2.pdf").unlink()
-    assert pdf_tasks(c.ran()) == {"homework:hw2"}
-    assert (root / "dist" / "homework" / "hw2.pdf").is_file()
+    (root / "dist" / "homework" / "hw1.pdf").unlink()
+    assert pdf_tasks(c.ran()) == {"homework:hw1"}
+    assert (root / "dist" / "homework" / "hw1.pdf").is_file()
 
 
+def _mtime(c, rel: str) -> int:
+    return (c.root / rel).stat().st_mtime_ns
 
-def test_clean_removes_generated_files_only(built_course, tmp_path):
-    # On a copy, so that the other tests keep their build.
-    from conftest import Course
 
-    root = tmp_path / "copy"
-    shutil.copytree(built_course.root, root, symlinks=True)
-    c = Course(root)
+def test_a_chapter_is_rebuilt_before_the_full_notes_and_again_only_when_its_numbers_change(fixture_copy):
+    c = fixture_copy
+    quoting = c.root / "notes/chapters/duality.tex"  # quotes Theorem 1.2 and equation (1.1)
+    assert "Theorem 1.2" in " ".join(c.pdf_text("dist/notes/02-duality.pdf").split())
+
+    # An edit of a chapter that changes no number: its PDF comes first, with one compilation.
+    quoting.write_text(quoting.read_text() + "\nA sentence that changes no number.\n")
+    ran = c.ran("-n", "1")
+    assert pdf_tasks(ran) == {"notes", "chapter:02-duality"} and not any(n.startswith("renumber:") for n in ran)
+    assert _mtime(c, "dist/notes/02-duality.pdf") < _mtime(c, "dist/lecture-notes.pdf")
+
+    # A statement inserted before the separation theorem renumbers it (1.2 -> 1.3): the chapter
+    # that was edited comes first, then the full notes, then the documents that quote the
+    # number are compiled again with the new one, and only they.
+    edited = c.root / "notes/chapters/convex-sets.tex"
+    edited.write_text(edited.read_text().replace("\\begin{theorem}[Separation]",
+                                                 "\\begin{remark}An inserted remark.\\end{remark}\n\n\\begin{theorem}[Separation]"))
+    ran = c.ran("-n", "1")
+    assert {n for n in ran if n.startswith("renumber:")} == {"renumber:02-duality", "renumber:hw1", "renumber:hw1-solutions"}
+    assert pdf_tasks(ran) == {"notes", "chapter:01-convex-sets"}
+    assert _mtime(c, "dist/notes/01-convex-sets.pdf") < _mtime(c, "dist/lecture-notes.pdf")
+    for pdf in ("dist/notes/02-duality.pdf", "dist/homework/hw1.pdf", "dist/solutions/hw1-solutions.pdf"):
+        text = " ".join(c.pdf_text(pdf).split())
+        assert "Theorem 1.3" in text and "Theorem 1.2" not in text, pdf
+    assert c.ran() == set()
+
+    # A new reference to another chapter: unknown to the chapter's first pass, resolved after the
+    # full notes, with no error and no "??" in what is published.
+    quoting.write_text(quoting.read_text() + "\nSee also \\cref{ex:fx-ball}.\n")
+    c.doit()
+    text = " ".join(c.pdf_text("dist/notes/02-duality.pdf").split())
+    assert "Exercise 1.1" in text and "??" not in text
+
+
+def test_nothing_of_the_real_course_is_printed_in_another_course(fixture_course):
+    # Every fact of the real course's syllabus, none of which the fixture course states.
+
+    c = SYLLABUS.course
+    facts = [c.title, c.university, c.instructor, c.email, c.semester, c.location, c.evaluation,
+             *[p.short for p in c.programs], *[p.name for p in c.programs], *[lit.title for lit in c.literature],
+             *[ch.title for ch in SYLLABUS.chapters], *[h.title for h in SYLLABUS.homework],
+             SYLLABUS.checklist.title, c.class_times.day]
+    fixture = fixture_course.root
+    own = (fixture / "syllabus.yaml").read_text()
+    assert not [f for f in facts if f in own], "the fixture course shares a fact with the real one"
+    texts = {str(p.relative_to(fixture)): " ".join(fixture_course.pdf_text(str(p.relative_to(fixture))).split())
+             for p in sorted((fixture / "dist").rglob("*.pdf"))}
+    texts["dist/index.html"] = " ".join((fixture / "dist/index.html").read_text().split())
+    assert len(texts) == 7
+    for name, text in texts.items():
+        found = [f for f in facts if f in text]
+        # The level is a short word ("M2"): it must not appear as a word.
+        if re.search(rf"\b{re.escape(c.level)}\b", text):
+            found.append(c.level)
+        assert not found, f"{name} prints {found} of the real course"
+    header = texts["dist/homework/hw1.pdf"]
+    assert "SIGRE L3, Institute of Imaginary Sciences" in header and "Prof. Ada Example" in header
+
+
+def test_clean_removes_generated_files_only(fixture_copy):
+    c = fixture_copy
+    root = c.root
     before = _tracked_digest(root)
     c.doit("clean")
     assert not list((root / "dist").rglob("*.pdf"))
     assert not list((root / "build" / "tex").glob("*.tex"))
     assert not list((root / "figures").glob("*.pdf"))
+    assert not (root / "build" / "fmt" / "course.fmt").exists()
     assert _tracked_digest(root) == before
-    assert all((root / "figures" / "data" / p.name).is_file() for p in (built_course.root / "figures" / "data").glob("*.full.*"))
+
+
+def test_clean_keeps_committed_full_mode_data(tmp_path):
+    # The real course's committed data survives `doit clean` (on a copy of the sources, unbuilt).
+    from conftest import Course, copy_project
+
+    root = copy_project(tmp_path / "copy")
+    committed = sorted(p.name for p in (root / "figures" / "data").glob("*.full.*"))
+    assert committed
+    Course(root).doit("clean")
+    assert sorted(p.name for p in (root / "figures" / "data").glob("*.full.*")) == committed
 
 
 def test_doit_list_reads_like_a_table_of_contents(built_course):
     out = built_course.doit("list").stdout.splitlines()
     names = [line.split()[0] for line in out]
-    assert names[:3] == ["figdata", "figure", "tex"]
-    assert {"notes", "chapter", "homework", "solutions", "checklist", "test", "watch"} <= set(names)
+    assert names[:4] == ["figdata", "figure", "tex", "preamble"]
+    assert {"notes", "chapter", "homework", "solutions", "checklist", "renumber", "test", "watch"} <= set(names)
     assert all(len(line.split(None, 1)) == 2 for line in out), "a task without a doc line"
 
 

@@ -40,7 +40,9 @@ def parse(html: str) -> Links:
 
 
 def page(course, *args):
-    course.doit("page", *args)
+    """The page as built; with doit arguments (date=..., preview=1), rebuilt with them first."""
+    if args:
+        course.doit("page", *args)
     html = (course.root / "dist" / "index.html").read_text()
     return html, parse(html)
 
@@ -102,24 +104,28 @@ def test_pdf_links_show_size_and_page_count(built_course):
         assert re.fullmatch(rf"PDF, \d+(\.\d)? (kB|MB), {pages} pages?", detail), (href, detail)
 
 
-def test_release_dates_hold_back_unreleased_material(built_course):
-    root = built_course.root
-    try:
-        built_course.doit("date=2025-01-20")  # publish and withdraw PDFs for that day
-        html, links = page(built_course, "date=2025-01-20")
-        assert "homework/hw2.pdf" in links.hrefs and "solutions/hw1-solutions.pdf" in links.hrefs
-        assert "homework/hw3.pdf" not in links.hrefs and "solutions/hw2-solutions.pdf" not in links.hrefs
-        assert not (root / "dist/homework/hw3.pdf").exists()
-        assert not (root / "dist/solutions/hw2-solutions.pdf").exists()
-        assert (root / "build/unreleased/homework/hw3.pdf").is_file()
-        assert "available 24 January 2025" in html
-        # The instructor's preview ignores release dates.
-        html, links = page(built_course, "date=2025-01-20", "preview=1")
-        assert "solutions/hw7-solutions.pdf" in links.hrefs
-    finally:
-        built_course.doit()  # back to today's decisions for the other tests
-    assert (root / "dist/homework/hw3.pdf").is_file()
-    assert "preview" not in (root / "dist/index.html").read_text()
+def test_release_dates_hold_back_unreleased_material(fixture_copy):
+    # The fixture course releases hw1 on 2024-03-05 and its solutions on 2024-03-12.
+    c = fixture_copy
+    root = c.root
+    c.doit("date=2024-03-06")  # publish and withdraw PDFs for that day
+    html, links = page(c, "date=2024-03-06")
+    assert "homework/hw1.pdf" in links.hrefs and "notes/01-convex-sets.pdf" in links.hrefs
+    assert "solutions/hw1-solutions.pdf" not in links.hrefs
+    assert not (root / "dist/solutions/hw1-solutions.pdf").exists()
+    assert (root / "build/unreleased/solutions/hw1-solutions.pdf").is_file()
+    assert "available 12 March 2024" in html and "preview" not in html
+    # Before the sheet's own day, neither the sheet nor its solutions.
+    html, links = page(c, "date=2024-03-04")
+    assert "homework/hw1.pdf" not in links.hrefs and "available 5 March 2024" in html
+    # The instructor's preview ignores release dates.
+    html, links = page(c, "date=2024-03-06", "preview=1")
+    assert "solutions/hw1-solutions.pdf" in links.hrefs
+    # Back to today: everything of 2024 is out.
+    c.doit()
+    html, links = page(c)
+    assert (root / "dist/solutions/hw1-solutions.pdf").is_file() and "solutions/hw1-solutions.pdf" in links.hrefs
+    assert "preview" not in html
 
 
 def test_page_is_valid_self_contained_html(built_course):
