@@ -177,7 +177,7 @@ def plot(data: dict, cfg: dict):
 
     def _latex_number(x: float) -> str:
         e = np.log10(x)
-        return f"10^{{{e:.0f}}}" if abs(e - round(e)) < 1e-9 and abs(e) > 1.5 else f"{x:g}"
+        return f"10^{{{e:.0f}}}" if abs(e - round(e)) < 1e-9 and abs(e) > 1.5 else f"{x:.2g}"
 
     fig, (ax0, ax1) = new_figure(rel_width=1.0, ncols=2, ratio=0.75)
     a, grid = data["alpha"], data["alpha_theory"]
@@ -208,7 +208,9 @@ def plot(data: dict, cfg: dict):
     ax1.plot(idx, data["theta_l2"], "-", color=PALETTE["vermillion"], lw=0.8, label=r"$\theta_{\ell_2}$")
     ax1.plot(idx, data["theta_star"], "o", ms=6, mfc="none", color=PALETTE["black"],
              label=r"$\theta_\star = \theta_{\ell_1}$")
-    ax1.plot(idx, data["theta"][0], ".", color=PALETTE["blue"], label=rf"GD, $\alpha={_latex_number(a[0])}$")
+    first = int(np.flatnonzero(ok)[0])  # the smallest scale that interpolates
+    ax1.plot(idx, data["theta"][first], ".", color=PALETTE["blue"],
+             label=rf"GD, $\alpha={_latex_number(a[first])}$")
     ax1.plot(idx, data["theta"][-1], "x", ms=4, color=PALETTE["vermillion"],
              label=rf"GD, $\alpha={_latex_number(a[-1])}$")
     ax1.set_xlabel("coordinate $i$")
