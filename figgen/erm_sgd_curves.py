@@ -11,6 +11,14 @@ Bayes risk is the noise variance: R(f) = sigma^2 + E(f(x) - f*(x))^2 >= sigma^2 
 Principles, ch. 2). The test loss, an unbiased estimate of R on fresh samples, must therefore stay
 above the noise floor sigma^2, while the training loss of an overparametrised network (more
 parameters than samples) can go below it by fitting the noise.
+
+References for what "good" means. The null predictor f = 0 has risk sigma^2 + E f*(x)^2, computed
+here by Gauss-Hermite quadrature: <u_k, x> sqrt(d) are standard Gaussians with correlations
+<u_k, u_l>, so E f*^2 = sum_kl c_k c_l E[tanh(g_k) tanh(g_l)] is a sum of two-dimensional Gaussian
+integrals. Least squares with an intercept, fitted on each seed's training set and evaluated on the
+shared test set, is the classical baseline the network should beat. With only n_train samples for
+far more parameters, the network fits the noise as training goes on, and its test loss can end
+above both references: the figure shows what happens, and the tests check it against them.
 """
 from __future__ import annotations
 
@@ -32,6 +40,33 @@ CONFIG = {
 def bayes_risk(sigma: float) -> float:
     """Risk of the regression function under the square loss: the noise variance sigma^2."""
     return sigma**2
+
+
+def null_risk(sigma: float, u: np.ndarray, c: np.ndarray, nodes: int = 80) -> float:
+    """Risk sigma^2 + E f*(x)^2 of the predictor 0, for the teacher sum_k c_k tanh(sqrt(d) <u_k, x>).
+
+    u has unit columns, so (sqrt(d) <u_k, x>)_k is Gaussian with covariance u^T u; each pair is
+    integrated by Gauss-Hermite quadrature after writing g_l = r g_k + sqrt(1 - r^2) h.
+    """
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)   # weight exp(-z^2/2)
+    w = w / w.sum()
+    corr = np.clip(u.T @ u, -1.0, 1.0)
+    second = 0.0
+    for k in range(len(c)):
+        for l in range(len(c)):
+            r = corr[k, l]
+            gl = r * z[:, None] + np.sqrt(max(0.0, 1 - r * r)) * z[None, :]
+            second += c[k] * c[l] * np.sum(w[:, None] * w[None, :] * np.tanh(z)[:, None] * np.tanh(gl))
+    return float(sigma**2 + second)
+
+
+def least_squares_test(x_train, y_train, x_test, y_test) -> np.ndarray:
+    """Test loss of least squares with an intercept, fitted on each seed's training set."""
+    ones = np.ones(x_train.shape[:2] + (1,))
+    design = np.concatenate([x_train, ones], axis=2)
+    coef = np.stack([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(design, y_train)])
+    pred = x_test @ coef[:, :-1].T + coef[:, -1]                      # (n_test, seeds)
+    return ((pred - y_test[:, None]) ** 2).mean(axis=0)
 
 
 def eval_epochs(cfg: dict) -> np.ndarray:
@@ -92,6 +127,9 @@ def compute(cfg: dict, device: str) -> dict:
     b = randn(S, 1, m) * 0.1
     a = randn(S, m)
 
+    # The two references, in float64 on the CPU, from the same teacher and the same samples.
+    ref_null = null_risk(sigma, u.double().numpy(), c.double().numpy())
+    ref_ols = least_squares_test(*(t.double().numpy() for t in (x_train, y_train, x_test, y_test)))
     x_train, y_train, x_test, y_test = (t.to(device) for t in (x_train, y_train, x_test, y_test))
     w, b, a = w.to(device), b.to(device), a.to(device)
     record = set(eval_epochs(cfg).tolist())
@@ -121,6 +159,8 @@ def compute(cfg: dict, device: str) -> dict:
         "epoch": eval_epochs(cfg),
         "train": np.stack(train_curve, axis=1),  # (seeds, evaluations)
         "test": np.stack(test_curve, axis=1),
+        "null_risk": np.float64(ref_null),        # risk of the predictor 0 (exact up to quadrature)
+        "ols_test": ref_ols,                      # (seeds,) test loss of least squares
     }
 
 
@@ -142,18 +182,28 @@ def plot(data: dict, cfg: dict):
         ax.errorbar(t, mean, yerr=std, fmt=marker, color=colour, label=label)
     ax.axhline(bayes_risk(cfg["sigma"]), color=PALETTE["black"], linestyle="--",
                label=r"Bayes risk $\sigma^2$")
+    ax.axhline(float(data["null_risk"]), color=PALETTE["black"], linestyle=":",
+               label=r"predictor $0$")
+    ax.axhline(float(data["ols_test"].mean()), color=PALETTE["green"], linestyle="-.",
+               label="least squares")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"epoch $+\,1$")
     ax.set_ylabel(r"mean square loss")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower left", fontsize=6)
     return fig
 
 
 def caption_params(data: dict, cfg: dict) -> dict:
     final_test = float(data["test"][:, -1].mean())
     final_train = float(data["train"][:, -1].mean())
+    mean_test = data["test"].mean(axis=0)
+    best = int(np.argmin(mean_test))
     return {
+        "null_risk": f"{float(data['null_risk']):.3f}",
+        "ols_test": f"{float(data['ols_test'].mean()):.3f}",
+        "min_test": f"{float(mean_test[best]):.3f}",
+        "min_test_epoch": int(data["epoch"][best]),
         "final_test": f"{final_test:.3f}",
         "final_train": f"{final_train:.3f}",
         "bayes": f"{bayes_risk(cfg['sigma']):.3f}",

@@ -236,4 +236,7 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "final_rel_error_percent": round(100 * float(rel.max()), 2),
         "angle_rel_error_percent": round(100 * float(ang_rel.max()), 1),
         "dual_ratio": round(float(np.max(data["dual"]) / np.min(data["dual"][data["dual"] > 0])), 2),
+        # how far the direction still is at the last iterate, over the step sizes (degrees)
+        "final_angle_deg_min": round(float(np.degrees(data["angle"][-1].min())), 1),
+        "final_angle_deg_max": round(float(np.degrees(data["angle"][-1].max())), 1),
     }
