@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coursebuild import paths
 from coursebuild.release import is_released
+from coursebuild.textfile import read_utf8
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the schema imports pydantic, which a build with nothing to do never needs
@@ -91,7 +92,7 @@ _COMMENT = re.compile(r"(?<!\\)%.*")
 
 def _text(path: Path) -> str:
     try:
-        return _COMMENT.sub("", path.read_text(encoding="utf-8"))
+        return _COMMENT.sub("", read_utf8(path, shown_as=paths.rel(path)))
     except FileNotFoundError:
         return ""
 

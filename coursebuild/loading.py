@@ -86,16 +86,21 @@ def plan() -> Plan:
             return cached
     except Exception:  # absent, damaged or from older code: recompute  # noqa: BLE001
         pass
+    from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 
     syllabus, docs = syllabus_and_documents()
     known = figure_names()
+    try:
+        figures = {name: figures_of(doc, known) for name, doc in docs.items()}
+    except NotUtf8Error as exc:
+        _exit(str(exc))
     result = Plan(
         repository=syllabus.course.repository,
         chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
         homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
         docs=docs,
-        figures={name: figures_of(doc, known) for name, doc in docs.items()},
+        figures=figures,
         engine_inputs=tuple(engine_inputs()),
     )
     try:
@@ -118,9 +123,27 @@ def syllabus_and_documents():
 
     try:
         syllabus = load(paths.SYLLABUS)
+        missing = missing_sources(syllabus)
+        if missing:
+            _exit("\n".join(missing))
         return syllabus, {d.name: d for d in documents(syllabus)}
     except (SyllabusError, ReleaseError) as exc:
         _exit(str(exc))
+
+
+def missing_sources(syllabus) -> list[str]:
+    """A chapter or sheet whose source file does not exist, named by its line in syllabus.yaml,
+    before any task runs (not after every figure has been computed)."""
+    from coursebuild.syllabus import where
+
+    problems = []
+    for kind, entries, source in (("chapters", syllabus.chapters, paths.chapter_source),
+                                  ("homework", syllabus.homework, paths.homework_source)):
+        for index, entry in enumerate(entries):
+            if not source(entry.id).is_file():
+                problems.append(f"{where((kind, index, 'id'))}: no source file {paths.rel(source(entry.id))} "
+                                f"for '{entry.id}'")
+    return problems
 
 
 def figure_modes() -> dict[str, str]:
@@ -140,10 +163,12 @@ def figures_of(doc, known) -> list[str]:
     """Figures a document shows; naming one that figgen/ lacks is reported with its file and line."""
     from coursebuild.documents import figures_used
 
+    from coursebuild.textfile import read_utf8
+
     used = figures_used(doc.sources)
     for name in sorted(set(used) - set(known)):
         for src in doc.sources:
-            for number, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
+            for number, line in enumerate(read_utf8(src).splitlines(), 1):
                 if f"{{{name}}}" in line:
                     _exit(f"{paths.rel(src)}:{number}: figure '{name}' has no module figgen/{name}.py")
     return used

@@ -17,6 +17,8 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from coursebuild.textfile import NotUtf8Error, read_utf8
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -357,11 +359,11 @@ def load(path: Path | str) -> Syllabus:
     path = Path(path)
     where = path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_utf8(path, shown_as=where)
     except FileNotFoundError:
         raise SyllabusError([f"{where}: file not found ({path})"]) from None
-    except UnicodeDecodeError as exc:
-        raise SyllabusError([f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except NotUtf8Error as exc:
+        raise SyllabusError([str(exc)]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)

@@ -123,3 +123,52 @@ def test_doit_reports_a_bad_syllabus_in_one_line_without_traceback(tmp_path):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr + proc.stdout
     assert re.search(r"^syllabus\.yaml:\d+: course\.emial: unknown key; did you mean 'email'\?$", proc.stderr, re.M)
+
+
+def test_a_file_that_is_not_utf8_is_reported_by_line_and_column(tmp_path):
+    text = SYLLABUS.read_text()
+    line = _line_of(text, "  location:")
+    bad = text.encode("utf-8").replace(b"  location: Check", b"  location: Ch\xe9ck")
+    path = tmp_path / "syllabus.yaml"
+    path.write_bytes(bad)
+    with pytest.raises(SyllabusError) as info:
+        load(path)
+    # "  location: Ch" is 14 characters: the bad byte is the 15th.
+    assert info.value.problems == [f"syllabus.yaml:{line}:15: not UTF-8 text (byte 0xe9: invalid continuation byte); "
+                                   "save the file as UTF-8"]
+
+
+def _doit_in_fixture(tmp_path, edit):
+    from conftest import make_fixture_course
+
+    root = make_fixture_course(tmp_path / "fx")
+    edit(root)
+    proc = subprocess.run([str(ROOT / ".venv/bin/doit")], cwd=root, capture_output=True, text=True)
+    return root, proc
+
+
+def test_a_missing_chapter_source_is_reported_before_any_task_runs(tmp_path):
+    def misname(root):
+        syllabus = root / "syllabus.yaml"
+        text = syllabus.read_text()
+        syllabus.write_text(text.replace("  - id: duality\n", "  - id: dualty\n").replace("chapter: duality", "chapter: dualty"))
+
+    root, proc = _doit_in_fixture(tmp_path, misname)
+    assert proc.returncode == 2
+    line = _line_of((root / "syllabus.yaml").read_text(), "- id: dualty")
+    assert proc.stderr.strip().splitlines() == [
+        f"syllabus.yaml:{line}: chapters[1].id: no source file notes/chapters/dualty.tex for 'dualty'"]
+    assert not (root / "build" / "doit-state.json").exists() and not (root / "figures" / "data").exists()
+    assert "figdata" not in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_source_that_is_not_utf8_is_reported_by_line_and_column(tmp_path):
+    def latin1(root):
+        chapter = root / "notes/chapters/duality.tex"
+        text = chapter.read_text()
+        chapter.write_bytes(text.replace("Weak duality", "Weak dualit\xe9").encode("latin-1"))
+
+    root, proc = _doit_in_fixture(tmp_path, latin1)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "notes/chapters/duality.tex:1:21: not UTF-8 text (byte 0xe9: invalid continuation byte); save the file as UTF-8"]
