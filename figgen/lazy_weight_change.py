@@ -57,6 +57,22 @@ def fitted_slope(widths: np.ndarray, values: np.ndarray) -> float:
     return float(np.polyfit(np.log(widths), np.log(v), 1)[0])
 
 
+def linearised_distance(K: np.ndarray, u0: np.ndarray, y: np.ndarray, eta: float, steps: int) -> np.ndarray:
+    """||theta_T - theta_0|| for `steps` GD steps of size eta on the linearised model with Gram K (n, n),
+    batched over leading axes: r^T P K^{-1} P r with r = y - u0, P = I - (I - eta K / n)^T."""
+    n = y.shape[-1]
+    lam, V = np.linalg.eigh(K)
+    r = np.einsum("...ji,...j->...i", V, y - u0)
+    p = 1 - (1 - eta * lam / n) ** steps
+    return np.sqrt(np.sum(p**2 / lam * r**2, axis=-1))
+
+
+def linearised_gap(data: dict, cfg: dict) -> np.ndarray:
+    """Seed-averaged NTK markers relative to the seed-averaged linearised prediction, minus 1, per width."""
+    pred = linearised_distance(data["K_init"], data["u_init"][0], data["y"], cfg["eta"], cfg["steps"])
+    return data["rel_change"][0].mean(-1) / (pred / data["theta0_norm"]).mean(-1) - 1
+
+
 def round_up(x: float) -> float:
     """The smallest number with one significant digit that is at least x (1.13e-4 -> 2e-4).
 
@@ -147,10 +163,14 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     m = data["widths"]
+    gap = linearised_gap(data, cfg)
     return {
         "slope_ntk": round(fitted_slope(m, data["rel_change"][0]), 2) + 0.0,
         "slope_mf": round(fitted_slope(m, data["rel_change"][1]), 2) + 0.0,
         "max_final_loss": round_up(float(data["final_loss"].max())),
         "width_min": int(m.min()),
         "width_max": int(m.max()),
+        "width_second": int(m[1]),
+        "lin_gap_smallest_percent": round(100 * float(gap[0]), 1) + 0.0,
+        "lin_gap_rest_max_percent": round(100 * float(np.abs(gap[1:]).max()), 1),
     }

@@ -164,8 +164,8 @@ def caption_params(data: dict, cfg: dict) -> dict:
     ratio_sign_old = data["rms_sign"] / theory(widths, X)
     # Homework 4 (b): the width for a 1 % error, and where it lies against the widths of the run.
     m_one = width_for_error(C, 0.01)
-    position = ("beyond the largest width of the run" if m_one > widths.max()
-                else "within the range of widths of the run")
+    position = ("beyond the widths of the run, an extrapolation" if m_one > widths.max()
+                else "within the range of widths of the run, an interpolation")
     return {"slope": round(fitted_slope(widths, data["rms"]), 2) + 0.0,
             "C": round(C, 2),
             "max_rel_dev_percent": round(100 * float(np.max(np.abs(ratio - 1))), 1),
