@@ -1,7 +1,8 @@
 """Lazy training: how far the weights of a wide two-layer ReLU network move under gradient descent.
 
 Network f(x) = s_m sum_{j<=m} a_j relu(<w_j, x>), w_j ~ N(0, I_d), a_j ~ N(0, 1), both layers trained
-by full-batch GD on the square loss (1/2n) sum_i (f(x_i) - y_i)^2 until the training loss is small.
+by full-batch GD on the square loss (1/2n) sum_i (f(x_i) - y_i)^2 for a fixed number of steps T
+(CONFIG "steps"), long enough for every network of the run to reach a small training loss.
 
 Theory. In the NTK scaling s_m = m^{-1/2} the tangent kernel at initialisation is of order one and
 the distance travelled by the parameters stays bounded as m grows, while ||theta(0)|| ~ sqrt(m (d+1)):
@@ -14,14 +15,23 @@ Step sizes. NTK: eta; mean field: eta * m. With these choices the tangent kernel
 parametrisations at initialisation, once multiplied by the step size, is the same, so both start
 with the same decrease of the loss, and eta is small enough (eta * lambda_max(K) / n < 2 for the
 analytic Gram K) for GD to be stable.
+
+Saved for an independent check: the training inputs X and labels y, the outputs of every network on
+X at initialisation and after training, the norm of its initial parameters and, for the NTK scaling,
+its tangent Gram matrix at initialisation. From these alone (numpy, no figgen) a reader recomputes
+the final losses and the prediction of the linearised model (proposition lazy-linear-dynamics of the
+notes, in its gradient-descent form) for the relative change of every NTK-scaled network:
+||theta(T) - theta(0)||^2 = r^T P K^{-1} P r with r = y - u(0), P = I - (I - eta K / n)^T.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
 
 from figgen.core.progress import progress
-from figgen.lib.twolayer import init_params, param_sq_norm, sphere_inputs, train_gd
+from figgen.lib.twolayer import empirical_ntk, forward, init_params, param_sq_norm, sphere_inputs, train_gd
 
 CONFIG = {
     "quick": {"n": 20, "d": 5, "steps": 2000, "widths": [64, 128, 256, 512, 1024, 2048, 4096],
@@ -47,6 +57,38 @@ def fitted_slope(widths: np.ndarray, values: np.ndarray) -> float:
     return float(np.polyfit(np.log(widths), np.log(v), 1)[0])
 
 
+def linearised_distance(K: np.ndarray, u0: np.ndarray, y: np.ndarray, eta: float, steps: int) -> np.ndarray:
+    """||theta_T - theta_0|| for `steps` GD steps of size eta on the linearised model with Gram K (n, n),
+    batched over leading axes: r^T P K^{-1} P r with r = y - u0, P = I - (I - eta K / n)^T."""
+    n = y.shape[-1]
+    lam, V = np.linalg.eigh(K)
+    r = np.einsum("...ji,...j->...i", V, y - u0)
+    p = 1 - (1 - eta * lam / n) ** steps
+    return np.sqrt(np.sum(p**2 / lam * r**2, axis=-1))
+
+
+def linearised_gap(data: dict, cfg: dict) -> np.ndarray:
+    """Seed-averaged NTK markers relative to the seed-averaged linearised prediction, minus 1, per width."""
+    pred = linearised_distance(data["K_init"], data["u_init"][0], data["y"], cfg["eta"], cfg["steps"])
+    return data["rel_change"][0].mean(-1) / (pred / data["theta0_norm"]).mean(-1) - 1
+
+
+def round_up(x: float) -> float:
+    """The smallest number with one significant digit that is at least x (1.13e-4 -> 2e-4).
+
+    A caption that says "every loss is below X" needs X rounded up, never to the nearest.
+    """
+    if x <= 0:
+        return 0.0
+    e = math.floor(math.log10(x))
+    digit = math.ceil(x / 10.0**e)
+    while float(f"{digit}e{e}") < x:   # guard against the rounding of x / 10**e
+        digit += 1
+    if digit >= 10:
+        digit, e = 1, e + 1
+    return float(f"{digit}e{e}")
+
+
 def compute(cfg: dict, device: str) -> dict:
     rng = np.random.default_rng(cfg["seed"])
     gen = torch.Generator().manual_seed(cfg["seed"])
@@ -56,6 +98,10 @@ def compute(cfg: dict, device: str) -> dict:
     widths = np.array(cfg["widths"])
     rel = np.zeros((2, len(widths), S))
     loss = np.zeros((2, len(widths), S))
+    u_init = np.zeros((2, len(widths), S, n))
+    u_final = np.zeros((2, len(widths), S, n))
+    K_init = np.zeros((len(widths), S, n, n))
+    theta0_norm = np.zeros((len(widths), S))
     # One batch per width holds every seed of both scalings: networks 0..S-1 are NTK-scaled,
     # S..2S-1 mean-field-scaled, and network S+k starts from the same weights as network k.
     for k, m in enumerate(progress(widths, "widths")):
@@ -64,16 +110,25 @@ def compute(cfg: dict, device: str) -> dict:
         scale = torch.tensor([m ** -0.5] * S + [1.0 / m] * S, dtype=torch.float32, device=device)
         lr = torch.tensor([cfg["eta"]] * S + [cfg["eta"] * m] * S, dtype=torch.float32, device=device)
         W0, a0 = Wt.clone(), a.clone()
+        u_init[:, k] = forward(W0, a0, X, scale).view(2, S, n).cpu().numpy()
+        # The NTK-scaled Gram; the mean-field one is the same divided by m (and its step is eta m).
+        K_init[k] = empirical_ntk(W0[:S].double(), a0[:S].double(), X.double(), scale[:S].double()).cpu().numpy()
+        theta0_norm[k] = param_sq_norm(W0[:S], a0[:S]).sqrt().cpu().numpy()
         # Train in slices of at most cfg["chunk"] neurons in all: on a CPU, arrays that fit in
         # the cache make the 2000 steps faster; the networks are independent, so results do not change.
         per = max(1, cfg["chunk"] // int(m))
-        final = torch.cat([train_gd(Wt[i:i + per], a[i:i + per], X, y, scale[i:i + per], lr[i:i + per],
-                                    cfg["steps"]) for i in range(0, 2 * S, per)])
+        for i in range(0, 2 * S, per):
+            train_gd(Wt[i:i + per], a[i:i + per], X, y, scale[i:i + per], lr[i:i + per], cfg["steps"])
         moved = param_sq_norm(Wt - W0, a - a0).sqrt() / param_sq_norm(W0, a0).sqrt()
         rel[:, k] = moved.view(2, S).cpu().numpy()
-        loss[:, k] = final.view(2, S).cpu().numpy()
+        # The loss after the T-th step (train_gd reports the one before it).
+        out = forward(Wt, a, X, scale)
+        u_final[:, k] = out.view(2, S, n).cpu().numpy()
+        loss[:, k] = (0.5 * ((out - y) ** 2).mean(1)).view(2, S).cpu().numpy()
     return {"widths": widths, "rel_change": rel, "final_loss": loss,
-            "initial_loss": np.array(0.5 * float((y**2).mean()))}
+            "initial_loss": np.array(0.5 * float((y**2).mean())),
+            "X": X.cpu().numpy().astype(np.float64), "y": y.cpu().numpy().astype(np.float64),
+            "u_init": u_init, "u_final": u_final, "K_init": K_init, "theta0_norm": theta0_norm}
 
 
 def plot(data: dict, cfg: dict):
@@ -108,10 +163,14 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     m = data["widths"]
+    gap = linearised_gap(data, cfg)
     return {
         "slope_ntk": round(fitted_slope(m, data["rel_change"][0]), 2) + 0.0,
         "slope_mf": round(fitted_slope(m, data["rel_change"][1]), 2) + 0.0,
-        "max_final_loss": float(f"{float(data['final_loss'].max()):.0e}"),
+        "max_final_loss": round_up(float(data["final_loss"].max())),
         "width_min": int(m.min()),
         "width_max": int(m.max()),
+        "width_second": int(m[1]),
+        "lin_gap_smallest_percent": round(100 * float(gap[0]), 1) + 0.0,
+        "lin_gap_rest_max_percent": round(100 * float(np.abs(gap[1:]).max()), 1),
     }

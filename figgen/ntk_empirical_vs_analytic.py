@@ -14,6 +14,13 @@ exactly, and the relative Frobenius error decays as C / sqrt(m). The variance ne
 
 with J_0 = pi - t, J_1 = sin t + (pi - t) cos t, J_2 = 3 sin t cos t + (pi - t)(1 + 2 cos^2 t) the
 arc-cosine functions of degrees 0, 1, 2 and E[a^4] = 3; `theory_constant` computes C.
+
+Homework 4 (exercise "watching the kernel concentrate") is built on this module, and its solution
+quotes this run through caption_params. Its part (c) replaces a by sign(a) (E[a^4] = 1, same mean
+kernel): `compute` also evaluates that kernel on the same draws (`rel_error_sign`), so that the
+numbers the solution quotes are exactly those of the student's modified rerun. Its part (d) changes
+d; the constants C for d = 2 and 200 depend only on the inputs, drawn first from the seed, and
+`constant_for_dimension` recomputes them without a run.
 """
 from __future__ import annotations
 
@@ -54,6 +61,25 @@ def theory(widths: np.ndarray, X: np.ndarray, a4: float = 3.0) -> np.ndarray:
     return theory_constant(X, a4) / np.sqrt(np.asarray(widths, float))
 
 
+def constant_for_dimension(n: int, d: int, seed: int, a4: float = 3.0) -> float:
+    """C for the inputs a run with this n, d and seed draws (they are the first use of its rng)."""
+    return theory_constant(sphere_inputs(n, d, np.random.default_rng(seed)), a4)
+
+
+def orthogonal_limit(n: int) -> float:
+    """C for n orthonormal inputs, the limit d -> infinity (Gaussian a): angles pi/2 off the diagonal.
+
+    Diagonal: E k^2 = 4, K = 1; off the diagonal: E k^2 = 1/4, K = 1/(2 pi).
+    """
+    off = n * (n - 1)
+    return float(np.sqrt((3 * n + off * (0.25 - 0.25 / np.pi**2)) / (n + off / (4 * np.pi**2))))
+
+
+def width_for_error(C: float, eps: float) -> float:
+    """Width at which the predicted root-mean-square relative error C / sqrt(m) equals eps."""
+    return (C / eps) ** 2
+
+
 def fitted_slope(widths: np.ndarray, rms: np.ndarray) -> float:
     return float(np.polyfit(np.log(widths), np.log(rms), 1)[0])
 
@@ -67,11 +93,12 @@ def compute(cfg: dict, device: str) -> dict:
     Kt = torch.tensor(K, dtype=torch.float64, device=device)
     widths = np.array(cfg["widths"])
     rel = np.zeros((len(widths), cfg["seeds"]))
+    rel_sign = np.zeros((len(widths), cfg["seeds"]))
     examples = {}
     for k, m in enumerate(progress(widths, "widths")):
         # Draws are batched, in chunks that keep the (B, n, m) activations to about 2^25 numbers.
         chunk = max(1, min(cfg["seeds"], 2**25 // (cfg["n"] * int(m))))
-        errs, first = [], None
+        errs, errs_sign, first = [], [], None
         for start in range(0, cfg["seeds"], chunk):
             B = min(chunk, cfg["seeds"] - start)
             Wt, a = init_params(B, int(m), cfg["d"], gen, device)
@@ -79,10 +106,15 @@ def compute(cfg: dict, device: str) -> dict:
             Km = empirical_ntk(Wt.double(), a.double(), X, scale)
             errs.append(torch.linalg.matrix_norm(Km - Kt) / torch.linalg.norm(Kt))
             first = Km[0] if first is None else first
+            # Homework 4 (c): second-layer weights sign(a), on the same draws.
+            Ks = empirical_ntk(Wt.double(), a.double().sign(), X, scale)
+            errs_sign.append(torch.linalg.matrix_norm(Ks - Kt) / torch.linalg.norm(Kt))
         rel[k] = torch.cat(errs).cpu().numpy()
+        rel_sign[k] = torch.cat(errs_sign).cpu().numpy()
         if m in cfg["scatter_widths"]:
             examples["small" if m == cfg["scatter_widths"][0] else "large"] = first.cpu().numpy()
     return {"widths": widths, "rel_error": rel, "rms": np.sqrt((rel**2).mean(axis=1)),
+            "rel_error_sign": rel_sign, "rms_sign": np.sqrt((rel_sign**2).mean(axis=1)),
             "theory_constant": np.array(theory_constant(Xn)), "X": Xn, "K": K,
             "K_small": examples["small"], "K_large": examples["large"]}
 
@@ -119,8 +151,34 @@ def plot(data: dict, cfg: dict):
     return fig
 
 
+def _significant(x: float, digits: int = 2) -> float:
+    return float(f"{x:.{digits - 1}e}")
+
+
 def caption_params(data: dict, cfg: dict) -> dict:
-    return {"slope": round(fitted_slope(data["widths"], data["rms"]), 2) + 0.0,
-            "C": round(data["theory_constant"].item(), 2),
-            "max_rel_dev_percent": round(100 * float(np.max(np.abs(
-                data["rms"] / theory(data["widths"], data["X"]) - 1))), 1)}
+    widths, X = data["widths"], data["X"]
+    C = data["theory_constant"].item()
+    ratio = data["rms"] / theory(widths, X)
+    # Homework 4 (c): the sign run against its own line (E a^4 = 1) and against the Gaussian one.
+    ratio_sign = data["rms_sign"] / theory(widths, X, a4=1.0)
+    ratio_sign_old = data["rms_sign"] / theory(widths, X)
+    # Homework 4 (b): the width for a 1 % error, and where it lies against the widths of the run.
+    m_one = width_for_error(C, 0.01)
+    position = ("beyond the widths of the run, an extrapolation" if m_one > widths.max()
+                else "within the range of widths of the run, an interpolation")
+    return {"slope": round(fitted_slope(widths, data["rms"]), 2) + 0.0,
+            "C": round(C, 2),
+            "max_rel_dev_percent": round(100 * float(np.max(np.abs(ratio - 1))), 1),
+            "width_max": int(widths.max()),
+            "rms_at_width_max": _significant(float(data["rms"][-1])),
+            "theory_at_width_max": _significant(C / np.sqrt(float(widths[-1]))),
+            "width_one_percent": _significant(m_one),
+            "width_one_percent_position": position,
+            "C_sign": round(theory_constant(X, a4=1.0), 2),
+            "sign_max_rel_dev_percent": round(100 * float(np.max(np.abs(ratio_sign - 1))), 1),
+            "sign_mean_rel_dev_percent": round(100 * abs(float(np.exp(np.mean(np.log(ratio_sign)))) - 1), 1),
+            "sign_old_line_excess_percent": round(100 * (float(np.exp(np.mean(np.log(1 / ratio_sign_old)))) - 1), 1),
+            "C_d2": round(constant_for_dimension(cfg["n"], 2, cfg["seed"]), 2),
+            "C_d200": round(constant_for_dimension(cfg["n"], 200, cfg["seed"]), 2),
+            "C_limit": round(orthogonal_limit(cfg["n"]), 2),
+            "C_limit_squared": round(orthogonal_limit(cfg["n"]) ** 2, 2)}
