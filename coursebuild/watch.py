@@ -1,7 +1,8 @@
 """`./doit watch`: poll the sources and run doit whenever one of them changes.
 
-Polling (once a second) needs no inotify library and works on every file system; the sources
-number in the dozens, so a poll costs well under a millisecond.
+Polling needs no inotify library and works on every file system; the sources number in the
+dozens, so a poll costs well under a millisecond, and polling ten times a second keeps the wait
+between a save and the start of the rebuild small next to a chapter's compilation (about a second).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def snapshot() -> dict:
     return stamps
 
 
-def main(interval: float = 1.0) -> int:
+def main(interval: float = 0.1) -> int:
     doit = [sys.executable, "-m", "doit"]
     print("watch: building once, then rebuilding on every saved change (Ctrl-C to stop)", flush=True)
     subprocess.run(doit, cwd=paths.ROOT)

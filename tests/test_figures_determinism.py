@@ -7,6 +7,7 @@ from figgen.core import runner
 from figgen.core.paths import figure_names
 
 
+@pytest.mark.slow  # a second run of every figure
 @pytest.mark.parametrize("name", figure_names())
 def test_quick_mode_is_deterministic(name):
     first, meta = quick_data(name)  # the run the chapter's own checks use
