@@ -198,9 +198,10 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     ks = [ks_distance(e, lambda x, g=g: mp_cdf(x, g)) for g, e in zip(data["gammas"], data["eigs"])]
-    out = {"ks_max": round(max(ks), 4)}
+    # Two significant digits: the distances are of order 1e-4 to 1e-3.
+    out = {"ks_max": float(f"{max(ks):.2g}")}
     for i, value in enumerate(ks):
-        out[f"ks{i}"] = round(value, 4)
+        out[f"ks{i}"] = float(f"{value:.2g}")
     for i, (gamma, eigs) in enumerate(zip(data["gammas"], data["eigs"])):
         lo, hi = mp_edges(gamma)
         out[f"lmin{i}"] = f"{float(data['lmin'][i].min()):.3f}"
@@ -212,6 +213,6 @@ def caption_params(data: dict, cfg: dict) -> dict:
             # gap between the numerical zeros and the smallest nonzero eigenvalue.
             out["atom_measured"] = f"{float(np.mean(eigs == 0)):.3f}"
             out["atom_theory"] = f"{mp_atom(gamma):.3f}"
-            out["zero_max"] = f"{float(data['zero_max'][i].max()):.0e}"
+            out["zero_max"] = float(f"{float(data['zero_max'][i].max()):.0e}")
             out["positive_min"] = f"{float(data['lmin'][i].min()):.2f}"
     return out

@@ -134,6 +134,7 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     theory = np.array([catalan(int(j)) for j in data["k"]], dtype=float)
     rel = np.abs(data["moments"].mean(axis=0) / theory - 1)
-    return {"ks": round(ks_distance(data["eigs"], semicircle_cdf), 4),
+    return {"ks": float(f"{ks_distance(data['eigs'], semicircle_cdf):.2g}"),
             "max_moment_rel_error_percent": round(100 * float(rel.max()), 1),
-            "lmax_observed": round(float(data["lmax"].max()), 3)}
+            "lmax_observed": round(float(data["lmax"].max()), 3),
+            "max_moment_order": 2 * int(data["k"].max())}
