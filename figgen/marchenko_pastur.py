@@ -12,15 +12,29 @@ would be 1 if the sample covariance were reliable. Chapter 5 (notes/chapters/ran
 derives the law from the fixed-point equation gamma z m^2 - (1 - gamma - z) m + 1 = 0 satisfied by
 its Stieltjes transform m(z).
 
-For gamma > 1 the d x d matrix has rank n: its nonzero eigenvalues are those of the n x n matrix
-X X^T / n, which is what we diagonalise, and the remaining d - n eigenvalues are exactly 0.
+For gamma > 1 the d x d matrix has rank n, so d - n of its eigenvalues are 0. The code diagonalises
+the d x d matrix itself and *measures* the atom: an eigenvalue counts as zero when its modulus is at
+most the numerical-rank tolerance d * eps * lambda_max (the default of numpy.linalg.matrix_rank),
+which lies many orders of magnitude below the smallest nonzero eigenvalue, near (1 - sqrt(gamma))^2.
+Those eigenvalues are stored as exact zeros, and the largest modulus among them is kept beside.
+
+Finite-size scales used by the tests (eigenvalues of real Gaussian matrices, beta = 1):
+- the extreme eigenvalues fluctuate around the edges on the Tracy-Widom scale: for an N x M
+  Gaussian matrix Z with N <= M, lambda_max(Z^T Z) ~ (sqrt(M') + sqrt(N'))^2 + s_+ TW1 with
+  s_+ = (sqrt(M') + sqrt(N')) (1/sqrt(M') + 1/sqrt(N'))^(1/3) (Johnstone 2001), and the smallest
+  nonzero eigenvalue ~ (sqrt(M') - sqrt(N'))^2 - s_- TW1 with s_- = (sqrt(M') - sqrt(N'))
+  (1/sqrt(N') - 1/sqrt(M'))^(1/3) (Feldheim and Sodin 2010; Ma 2012), where M' = M - 1/2 and
+  N' = N - 1/2 (Ma's centring);
+- the eigenvalue counting function deviates from d F(x) by O(sqrt(log N)) (rigidity), so the
+  Kolmogorov-Smirnov distance of the spectral distribution is of order log(N)/d, far below the
+  1/sqrt(d) of d independent points.
 """
 from __future__ import annotations
 
 import numpy as np
 
 CONFIG = {
-    "quick": {"d": 500, "gammas": [0.5, 2.0], "reps": 1, "bins": 50, "seed": 0},
+    "quick": {"d": 1000, "gammas": [0.5, 2.0], "reps": 1, "bins": 50, "seed": 0},
     "full": {"d": 2000, "gammas": [0.5, 2.0], "reps": 8, "bins": 80, "seed": 0},
 }
 
@@ -45,6 +59,25 @@ def mp_density(x: np.ndarray, gamma: float) -> np.ndarray:
     xi = x[inside]
     out[inside] = np.sqrt((hi - xi) * (xi - lo)) / (2 * np.pi * gamma * xi)
     return out
+
+
+def edge_scales(n: int, d: int) -> dict:
+    """Finite-size centring and Tracy-Widom scale of the extreme nonzero eigenvalues of X^T X / n
+    for an n x d standard Gaussian X (see the module docstring): lambda_max ~ hi + s_hi TW1 and
+    lambda_min (smallest nonzero) ~ lo - s_lo TW1."""
+    N, M = min(n, d) - 0.5, max(n, d) - 0.5
+    a, b = np.sqrt(M), np.sqrt(N)
+    return {"hi": (a + b) ** 2 / n, "s_hi": (a + b) * (1 / a + 1 / b) ** (1 / 3) / n,
+            "lo": (a - b) ** 2 / n, "s_lo": (a - b) * (1 / b - 1 / a) ** (1 / 3) / n}
+
+
+def ks_scale(n: int, d: int, reps: int) -> float:
+    """Size sqrt(2) log(N) / (pi d sqrt(reps)) of the Kolmogorov-Smirnov distance of `reps` pooled
+    d x d spectra with N = min(n, d) nonzero eigenvalues each: the counting function of a beta = 1
+    ensemble is a log-correlated field whose supremum is about (sqrt(2)/pi) log N, and the
+    deviations of independent draws add like independent variables."""
+    N = min(n, d)
+    return float(np.sqrt(2) * np.log(N) / (np.pi * d * np.sqrt(reps)))
 
 
 def mp_stieltjes(z: np.ndarray, gamma: float) -> np.ndarray:
@@ -86,14 +119,22 @@ def ks_distance(eigs: np.ndarray, cdf) -> float:
     return float(max(np.max(np.abs(last / m - f)), np.max(np.abs(first / m - f_left))))
 
 
-def sample_spectrum(rng: np.random.Generator, d: int, gamma: float) -> np.ndarray:
-    """Eigenvalues of X^T X / n, X an n x d standard Gaussian matrix with n = round(d / gamma)."""
+def zero_tolerance(eigs: np.ndarray) -> float:
+    """Numerical-rank tolerance d * eps * lambda_max for the eigenvalues of one d x d matrix."""
+    return len(eigs) * np.finfo(float).eps * float(np.max(np.abs(eigs)))
+
+
+def sample_spectrum(rng: np.random.Generator, d: int, gamma: float) -> tuple[np.ndarray, float]:
+    """Eigenvalues of the d x d matrix X^T X / n, X an n x d standard Gaussian matrix with
+    n = round(d / gamma), with the numerically zero ones (|lambda| <= zero_tolerance) set to 0;
+    also the largest modulus among those (0.0 when there are none)."""
     n = int(round(d / gamma))
     X = rng.standard_normal((n, d))
-    if n >= d:
-        return np.linalg.eigvalsh(X.T @ X / n)
-    nonzero = np.linalg.eigvalsh(X @ X.T / n)
-    return np.concatenate([np.zeros(d - n), nonzero])
+    ev = np.linalg.eigvalsh(X.T @ X / n)
+    zero = np.abs(ev) <= zero_tolerance(ev)
+    zero_max = float(np.max(np.abs(ev[zero]))) if zero.any() else 0.0
+    ev[zero] = 0.0
+    return ev, zero_max
 
 
 def compute(cfg: dict, device: str) -> dict:
@@ -103,14 +144,16 @@ def compute(cfg: dict, device: str) -> dict:
     eigs = np.empty((len(gammas), reps * d))
     lmin = np.empty((len(gammas), reps))
     lmax = np.empty((len(gammas), reps))
+    zero_max = np.empty((len(gammas), reps))
     for g, gamma in enumerate(gammas):
         for r in range(reps):
-            ev = sample_spectrum(rng, d, gamma)
+            ev, zero_max[g, r] = sample_spectrum(rng, d, gamma)
             eigs[g, r * d:(r + 1) * d] = ev
-            positive = ev[ev > 0] if gamma > 1 else ev
+            # Extreme eigenvalues of the continuous part: the zeros of the atom are left out.
+            positive = ev[ev != 0]
             lmin[g, r], lmax[g, r] = positive.min(), positive.max()
     ns = np.array([int(round(d / gamma)) for gamma in gammas])
-    return {"gammas": gammas, "n": ns, "eigs": eigs, "lmin": lmin, "lmax": lmax}
+    return {"gammas": gammas, "n": ns, "eigs": eigs, "lmin": lmin, "lmax": lmax, "zero_max": zero_max}
 
 
 def plot(data: dict, cfg: dict):
@@ -155,7 +198,21 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     ks = [ks_distance(e, lambda x, g=g: mp_cdf(x, g)) for g, e in zip(data["gammas"], data["eigs"])]
-    out = {"ks_max": round(max(ks), 4)}
+    # Two significant digits: the distances are of order 1e-4 to 1e-3.
+    out = {"ks_max": float(f"{max(ks):.2g}")}
     for i, value in enumerate(ks):
-        out[f"ks{i}"] = round(value, 4)
+        out[f"ks{i}"] = float(f"{value:.2g}")
+    for i, (gamma, eigs) in enumerate(zip(data["gammas"], data["eigs"])):
+        lo, hi = mp_edges(gamma)
+        out[f"lmin{i}"] = f"{float(data['lmin'][i].min()):.3f}"
+        out[f"lmax{i}"] = f"{float(data['lmax'][i].max()):.3f}"
+        out[f"glo{i}"] = f"{lo:.3f}"
+        out[f"ghi{i}"] = f"{hi:.3f}"
+        if gamma > 1:
+            # The atom as measured (fraction of numerically zero eigenvalues), its theory, and the
+            # gap between the numerical zeros and the smallest nonzero eigenvalue.
+            out["atom_measured"] = f"{float(np.mean(eigs == 0)):.3f}"
+            out["atom_theory"] = f"{mp_atom(gamma):.3f}"
+            out["zero_max"] = float(f"{float(data['zero_max'][i].max()):.0e}")
+            out["positive_min"] = f"{float(data['lmin'][i].min()):.2f}"
     return out

@@ -128,4 +128,9 @@ def caption_params(data: dict, cfg: dict) -> dict:
     r, sigma = cfg["r"], cfg["sigma"]
     # Minimiser of the overparametrised limit r^2 (1 - 1/g) + sigma^2/(g - 1): g = 1/(1 - sigma/r).
     gstar = 1.0 / (1.0 - sigma / r) if sigma < r else float("inf")
-    return {"gamma_best": f"{gstar:.3g}", "risk_best": f"{float(theory_limit(np.array([gstar]), r, sigma)[0]):.3g}"}
+    away = np.abs(data["gamma"] - 1) >= 0.2 - 1e-9
+    finite = theory_finite(data["p"], cfg["n"], r, sigma)
+    limit = theory_limit(data["gamma"], r, sigma)
+    return {"gamma_best": f"{gstar:.3g}", "risk_best": f"{float(theory_limit(np.array([gstar]), r, sigma)[0]):.3g}",
+            "rel_error_finite_percent": f"{100 * float(np.max(np.abs(data['risk'][away] / finite[away] - 1))):.1f}",
+            "rel_error_limit_percent": f"{100 * float(np.max(np.abs(data['risk'][away] / limit[away] - 1))):.1f}"}

@@ -124,4 +124,14 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     th = np.stack([theory(data["gamma"], lam, cfg["r"], cfg["sigma"])["risk"] for lam in cfg["lambdas"]], axis=1)
     rel = np.abs(data["risk"][:, :-1] / th - 1)
-    return {"max_rel_error_percent": round(100 * float(rel.max()), 1)}
+    out = {"max_rel_error_percent": round(100 * float(rel.max()), 1)}
+    # Values of the limiting risk quoted in homework 5, on a fine grid of gamma (theory only).
+    r, sigma = cfg["r"], cfg["sigma"]
+    g = np.linspace(0.2, 4.0, 3801)
+    for j, lam in enumerate(cfg["lambdas"]):
+        risk = theory(g, lam, r, sigma)["risk"]
+        out[f"peak{j}"] = f"{risk.max():.2f}"
+        out[f"peak_gamma{j}"] = f"{g[np.argmax(risk)]:.2f}"
+        out[f"risk_first{j}"] = f"{risk[0]:.2f}"
+        out[f"risk_last{j}"] = f"{risk[-1]:.2f}"
+    return out
