@@ -12,6 +12,7 @@ import pytest
 from conftest import committed_full_data, quick_data
 
 from figgen import collapse_time as ct
+from figgen import hw7_cloning as hw7c
 from figgen import speciation_cloning as sc
 from figgen.core.runner import config
 
@@ -92,30 +93,121 @@ def test_cloning_check_fails_on_wrong_data(cloning):
         assert cloning_violations(tau, phi, d, cfg, tau_shift=-0.5)
 
 
-def learned_curve_problems(tau, phi, d: int, cfg: dict, tau_shift: float = 0.0) -> list[str]:
-    """A looser check for the trained network: within 0.12 of the theory everywhere, from above
-    0.9 at the earliest cloning time to below 0.65 at the latest (it speciates near t_S)."""
-    m2 = cfg["m2_per_dim"] * d
-    t_s = sc.speciation_time(m2, cfg["s2"]) + tau_shift
-    theory = sc.phi_theory(t_s + np.asarray(tau), m2, cfg["s2"])
+def test_learned_score_meets_the_exact_band(cloning):
+    # The trained network is held to the exact score's band 3 sqrt(phi (1 - phi) / N) + 0.01, with
+    # N its own number of trajectories, at every cloning time.
+    data, cfg = cloning
+    net_cfg = {**cfg, "n_traj": cfg["net_n_traj"]}
+    for d in cfg["dims"]:
+        tau, phi = data[f"net_tau_d{d}"], data[f"net_phi_d{d}"]
+        assert cloning_violations(tau, phi, d, net_cfg) == []
+        # Seen to fail: a speciation time off by half a unit, a network that speciates late (a
+        # deficit of 0.03 at every time, the size of the gap before the retraining), or never.
+        assert cloning_violations(tau, phi, d, net_cfg, tau_shift=0.5)
+        assert cloning_violations(tau, phi - 0.03 * (phi > 0.9) - 0.06 * (phi <= 0.9) * (phi > 0.7), d, net_cfg)
+        assert cloning_violations(tau, np.full_like(phi, 0.5), d, net_cfg)
+
+
+def summary_problems(data: dict, prefix: str, d: int, n_traj: int, s2: float, m2: float) -> list[str]:
+    """numpy only, from the saved summary: phi is the fraction of agreeing end classes, and the
+    exact-posterior prediction from the saved states, mean (1 + tanh^2 h_t(x_t)) / 2, lies within
+    the binomial band of the measured phi (what an exact dynamics after the cloning time gives)."""
+    tau, phi = data[f"{prefix}tau_d{d}"], data[f"{prefix}phi_d{d}"]
+    q = data[f"{prefix}q_d{d}"].astype(np.float64)
+    main, clone = data[f"{prefix}end_main_d{d}"], data[f"{prefix}end_clone_d{d}"]
     problems = []
-    if np.max(np.abs(phi - theory)) >= 0.12:
-        problems.append(f"d={d}: learned phi off the theory by {np.max(np.abs(phi - theory)):.3f}")
-    if not (phi[0] > 0.9 and phi[-1] < 0.65):
-        problems.append(f"d={d}: learned phi does not cross over ({phi[0]:.2f} -> {phi[-1]:.2f})")
+    if not np.allclose((clone == main[None, :]).mean(axis=1), phi):
+        problems.append(f"{prefix}d={d}: phi is not the fraction of agreeing end classes")
+    t = 0.5 * np.log(s2 + m2) + tau[:, None]
+    e = np.exp(-t)
+    gamma = s2 * e * e + 1 - e * e
+    predicted = np.mean(0.5 * (1 + np.tanh(e * np.sqrt(m2) * q / gamma) ** 2), axis=1)
+    band = 3 * np.sqrt(predicted * (1 - predicted) / n_traj) + 0.01
+    bad = np.abs(predicted - phi) > band
+    problems += [f"{prefix}d={d} tau={a:.2f}: phi {p:.3f}, predicted from the states {b:.3f}"
+                 for a, p, b, x in zip(tau, phi, predicted, bad) if x]
     return problems
 
 
-def test_learned_score_reproduces_the_crossover(cloning):
-    # A small network trained for a second or two on a CPU: a looser check than for the exact
-    # score, that it speciates at t_S.
+def test_cloning_recomputed_from_saved_summary(cloning):
     data, cfg = cloning
     for d in cfg["dims"]:
-        tau, phi = data[f"net_tau_d{d}"], data[f"net_phi_d{d}"]
-        assert learned_curve_problems(tau, phi, d, cfg) == []
-        # Seen to fail: a speciation time off by one unit, or a network that never speciates.
-        assert learned_curve_problems(tau, phi, d, cfg, tau_shift=1.0)
-        assert learned_curve_problems(tau, np.full_like(phi, 0.5), d, cfg)
+        m2 = cfg["m2_per_dim"] * d
+        for prefix, n in (("", cfg["n_traj"]), ("net_", cfg["net_n_traj"])):
+            assert summary_problems(data, prefix, d, n, cfg["s2"], m2) == []
+            # Seen to fail: states from the wrong side of the transition (q scaled by 1/2), and
+            # end classes that do not match phi.
+            wrong = dict(data)
+            wrong[f"{prefix}q_d{d}"] = 0.5 * data[f"{prefix}q_d{d}"]
+            assert summary_problems(wrong, prefix, d, n, cfg["s2"], m2)
+            wrong = dict(data)
+            wrong[f"{prefix}end_main_d{d}"] = -data[f"{prefix}end_main_d{d}"]
+            assert summary_problems(wrong, prefix, d, n, cfg["s2"], m2)
+
+
+# ----------------------------------------------------------------------------------------------
+# hw7_cloning: the variants of the computational exercise of homework 7
+@pytest.fixture(scope="module")
+def hw7():
+    data, meta = quick_data("hw7_cloning")
+    return data, meta["config"]
+
+
+def test_hw7_config_matches_the_figure():
+    # The exercise edits speciation_cloning's CONFIG: the module must run exactly that experiment.
+    for mode in ("quick", "full"):
+        fig, hw = config("speciation_cloning", mode), config("hw7_cloning", mode)
+        for key in hw7c.variants(hw)["base"]:
+            assert hw[key] == fig[key], (mode, key)
+
+
+def test_hw7_base_run_is_the_figure(cloning, hw7):
+    data, cfg = cloning
+    hw_data, _ = hw7
+    for d in cfg["dims"]:
+        assert np.array_equal(hw_data[f"base_phi_d{d}"], data[f"phi_d{d}"])
+
+
+def test_gaussian_start_theory():
+    # At the first cloning time the state is N(0, I) itself: phi = (1 + E tanh^2(sqrt(omega_T/Gamma_T) g))/2
+    # (with s^2 = 1); long before the start it forgets the start and returns to the P_T theory.
+    g, w = np.polynomial.hermite_e.hermegauss(120)
+    w = w / w.sum()
+    for d in (16, 64):
+        m2 = float(d)
+        t_s = sc.speciation_time(m2, 1.0)
+        big = t_s + 0.5
+        omega = sc.signal_strength(big, m2, 1.0)
+        at_start = 0.5 * (1 + np.sum(w * np.tanh(np.sqrt(omega) * g) ** 2))
+        assert hw7c.phi_gaussian_start(big, big, m2, 1.0)[0] == pytest.approx(at_start, abs=1e-6)
+        far = t_s + 8.0
+        assert hw7c.phi_gaussian_start(t_s, far, m2, 1.0)[0] == pytest.approx(
+            sc.phi_theory(t_s, m2, 1.0), abs=1e-4)
+        # Seen to differ: from a late start the law is not the P_T one.
+        assert sc.phi_theory(big, m2, 1.0) - at_start > 0.02
+
+
+def hw7_violations(data, cfg, name: str, tau_shift: float = 0.0) -> list[str]:
+    problems = []
+    for d in cfg["dims"]:
+        tau, phi = data[f"{name}_tau_d{d}"], data[f"{name}_phi_d{d}"]
+        th = hw7c.theories(name, np.asarray(tau) + tau_shift, d, cfg)
+        ref = th.get("start from N(0, I)", th["start from P_T"])
+        tol = sc.binomial_tolerance(ref, cfg["n_traj"])
+        problems += [f"{name} d={d} tau={t:.2f}: {p:.3f} vs {r:.3f}"
+                     for t, p, r, e in zip(tau, phi, ref, tol) if abs(p - r) > e]
+    return problems
+
+
+def test_hw7_variants_match_their_theory(hw7):
+    data, cfg = hw7
+    for name in ("base", "wide", "late"):
+        assert hw7_violations(data, cfg, name) == []
+        assert hw7_violations(data, cfg, name, tau_shift=0.5), name
+    # The wide class at d = 16 speciates earlier than phi_infinity: phi_16(tau) = phi_infinity(tau + c)
+    # with c > 0 at tau = -1 (the homework's part (b)).
+    omega = hw7c.sc.signal_strength(sc.speciation_time(20.0, 4.0) - 1.0, 16.0, 4.0)
+    assert -0.5 * np.log(omega) > -1.0
 
 
 # ----------------------------------------------------------------------------------------------
