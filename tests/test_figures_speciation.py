@@ -183,8 +183,12 @@ def test_gaussian_start_theory():
         far = t_s + 8.0
         assert hw7c.phi_gaussian_start(t_s, far, m2, 1.0)[0] == pytest.approx(
             sc.phi_theory(t_s, m2, 1.0), abs=1e-4)
-        # Seen to differ: from a late start the law is not the P_T one.
+        # Seen to differ: from a late start the law is not the P_T one. Homework 7 (c) says the
+        # deficit is at most 0.03 and below 0.01 at tau <= -0.5.
         assert sc.phi_theory(big, m2, 1.0) - at_start > 0.02
+        tau = np.array([-1.0, -0.5, 0.0, 0.5])
+        deficit = sc.phi_theory(t_s + tau, m2, 1.0) - hw7c.phi_gaussian_start(t_s + tau, big, m2, 1.0)
+        assert np.all(deficit < 0.03) and np.all(np.abs(deficit[:2]) < 0.01)
 
 
 def hw7_violations(data, cfg, name: str, tau_shift: float = 0.0) -> list[str]:
