@@ -7,26 +7,44 @@ Delta_t I_d). The backward process driven by its score has law P_t^e at every ti
 posterior weight of training point mu is w_mu(x) proportional to
 exp(-||x - e^{-t} a_mu||^2 / (2 Delta_t)).
 
-We draw x ~ P_t^e (a random training point, noised) and record the largest weight, that of the
-training point nearest to x / e^{-t}. Theory (chapter "The speciation transition in diffusion
-models"): comparing the weight of the point x came from, e^{-||z||^2/2} ~ e^{-d/2}, with the
-annealed sum over the others, n (Delta_t / Gamma_t)^{d/2} e^{-d/2} with Gamma_t = s^2 e^{-2t} +
-Delta_t, the trajectory is captured by one training point for t < t_C and not for t > t_C, where
+We draw x_t = e^{-t} a_src + sqrt(Delta_t) z with a uniformly random source point (so x_t ~ P_t^e)
+and record the weight w_src(x_t) of the source point, the quantity of the theorem for t < t_C.
+Theory (chapter "The speciation transition in diffusion models"): comparing the source's
+unnormalised weight e^{-||z||^2/2} with the conditional mean of the sum Z over the other points,
+(n - 1) v^{d/2} e^{-||x||^2/(2 Gamma_t)} with v = Delta_t / Gamma_t and Gamma_t = s^2 e^{-2t} + Delta_t,
+the trajectory is captured by its source point for t < t_C and not for t > t_C, where
 
-    t_C = (1/2) log(1 + s^2 / (n^{2/d} - 1)).
+    t_C = (1/2) log(1 + s^2 / (n^{2/d} - 1))        (the root of n v^{d/2} = 1).
 
-The annealed prediction of the weight, 1 / (1 + (n - 1) (Delta_t / Gamma_t)^{d/2}), is drawn too.
+Two curves are drawn with the markers, both functions of (n, d, s^2, t) only:
+- the annealed weight 1 / (1 + (n - 1) v^{d/2}), which neglects the fluctuations of ||z||^2 and
+  ||x||^2 and jumps from 1 to 0 at t_C as d -> infinity;
+- the same with the fluctuations kept: E[1 / (1 + (n - 1) v^{d/2} e^xi)], xi = (||z||^2 -
+  ||x||^2 / Gamma_t) / 2. With y = x / sqrt(Gamma_t), z - y and z + y are independent, so
+  xi = sqrt(1 - v) <P, Q> with P, Q independent standard Gaussian vectors: given R = ||Q||^2 ~ chi^2_d,
+  xi ~ N(0, (1 - v) R). xi is symmetric, so this curve crosses 1/2 exactly where (n - 1) v^{d/2} = 1,
+  at t_C for n - 1 points. And since Z -> 1 / (1 + c Z) is convex, Jensen's inequality given x_t
+  gives E[w_src] >= this curve at every t and every d: the measured crossing of 1/2 cannot lie
+  before t_C(n - 1). What lies above the curve is the quenched correction (Z typically below its
+  conditional mean when few points dominate it).
+
+The left panel has d fixed and several n; the right panel follows the theorem's regime
+n = e^{alpha d} with alpha fixed, so that t_C stays (almost) fixed while d grows.
+The training points are saved (as float32, the values the computation uses) so that every marker
+can be recomputed from the saved data with numpy alone.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 CONFIG = {
     "quick": {"d": 32, "ns": [100, 1000, 10000], "s2": 1.0, "t_max": 1.4, "num_t": 28,
-              "dims": [8, 32, 128], "n_fixed": 1000, "r_max": 2.5, "num_r": 21,
+              "alpha": 0.1, "dims": [16, 32, 64], "r_max": 2.5, "num_r": 21,
               "samples": 64, "seed": 0},
-    "full": {"d": 32, "ns": [100, 1000, 10000, 100000], "s2": 1.0, "t_max": 1.4, "num_t": 71,
-             "dims": [8, 32, 128, 512], "n_fixed": 1000, "r_max": 2.5, "num_r": 61,
+    "full": {"d": 32, "ns": [100, 1000, 10000], "s2": 1.0, "t_max": 1.4, "num_t": 71,
+             "alpha": 0.1, "dims": [16, 32, 48, 64, 80], "r_max": 2.5, "num_r": 61,
              "samples": 1000, "seed": 0},
 }
 
@@ -36,18 +54,61 @@ def collapse_time(n: int, d: int, s2: float) -> float:
     return 0.5 * np.log1p(s2 / np.expm1(2.0 * np.log(n) / d))
 
 
+def n_for_dimension(alpha: float, d: int) -> int:
+    """The number of training points of the right panel, n = e^{alpha d} rounded."""
+    return int(round(math.exp(alpha * d)))
+
+
+def _log_ratio(t, n: int, d: int, s2: float):
+    """log((n - 1) v^{d/2}) and v = Delta_t / Gamma_t, at the times t."""
+    t = np.asarray(t, dtype=float)
+    delta = -np.expm1(-2.0 * t)
+    v = delta / (s2 * np.exp(-2.0 * t) + delta)
+    return np.log(n - 1) + 0.5 * d * np.log(v), v
+
+
 def annealed_weight(t, n: int, d: int, s2: float):
     """1 / (1 + (n-1) (Delta_t / Gamma_t)^{d/2}): weight of the source point, annealed estimate."""
-    t = np.asarray(t, dtype=float)
-    e2 = np.exp(-2.0 * t)
-    delta = -np.expm1(-2.0 * t)
-    log_ratio = np.log(n - 1) + 0.5 * d * (np.log(delta) - np.log(s2 * e2 + delta))
+    log_ratio, _ = _log_ratio(t, n, d, s2)
     return 1.0 / (1.0 + np.exp(log_ratio))
 
 
-def nearest_weight(points: np.ndarray, times: np.ndarray, samples: int, s2: float,
-                   rng: np.random.Generator, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard error of max_mu w_mu(x_t), x_t ~ P_t^e, at each time (numpy, float64)."""
+def fluctuating_annealed_weight(t, n: int, d: int, s2: float):
+    """E[1 / (1 + (n-1) v^{d/2} e^xi)] with xi ~ N(0, (1 - v) R), R ~ chi^2_d (module docstring).
+
+    A lower bound on E[w_src] at every t (Jensen), crossing 1/2 exactly at t_C(n - 1). Gauss-Hermite
+    in the Gaussian, trapezoidal rule on the chi^2_d density in R.
+    """
+    log_ratio, v = _log_ratio(t, n, d, s2)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    weights = weights / weights.sum()
+    r = np.linspace(1e-9, d + 20.0 * math.sqrt(2.0 * d) + 20.0, 4001)
+    log_pdf = (0.5 * d - 1.0) * np.log(r) - 0.5 * r - 0.5 * d * math.log(2.0) - math.lgamma(0.5 * d)
+    pdf = np.exp(log_pdf)
+    pdf /= np.trapezoid(pdf, r)
+    xi = np.sqrt((1.0 - v)[..., None, None] * r[:, None]) * nodes  # (..., R, g)
+    logistic = 0.5 * (1.0 - np.tanh(0.5 * (log_ratio[..., None, None] + xi)))  # 1/(1+e^L), stable
+    inner = logistic @ weights
+    return np.trapezoid(inner * pdf, r, axis=-1)
+
+
+def window_half_width(n: int, d: int, s2: float) -> float:
+    """Half-width in t of the finite-d crossover at t_C: the time over which the deterministic part
+    of the log-ratio, log(n - 1) + (d/2) log v_t, moves by one standard deviation sqrt(d (1 - v))
+    of its fluctuation xi. Of order d^{-1/2} at fixed alpha = log(n)/d."""
+    t_c = collapse_time(n, d, s2)
+    v = n ** (-2.0 / d)
+    # d/dt (d/2) log v_t = d s^2 e^{-2t} / (Delta_t Gamma_t).
+    e2 = math.exp(-2.0 * t_c)
+    delta = 1.0 - e2
+    gamma = s2 * e2 + delta
+    slope = d * s2 * e2 / (delta * gamma)
+    return math.sqrt(d * (1.0 - v)) / slope
+
+
+def source_weight(points: np.ndarray, times: np.ndarray, samples: int,
+                  rng: np.random.Generator, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard error of w_src(x_t), x_t ~ P_t^e from a uniform source, at each time."""
     n, d = points.shape
     sq = np.sum(points ** 2, axis=1)
     mean, sem = [], []
@@ -56,33 +117,44 @@ def nearest_weight(points: np.ndarray, times: np.ndarray, samples: int, s2: floa
         delta = -np.expm1(-2.0 * t)
         src = rng.integers(0, n, samples)
         x = e * points[src] + np.sqrt(delta) * rng.standard_normal((samples, d))
-        w_max = np.empty(samples)
+        w_src = np.empty(samples)
         for start in range(0, samples, chunk):  # bounded memory: chunk x n logits at a time
             xc = x[start:start + chunk]
             # -||x - e a||^2 / (2 Delta), dropping the term in ||x||^2 common to every mu.
             logits = (e * (xc @ points.T) - 0.5 * e * e * sq[None, :]) / delta
             logits -= logits.max(axis=1, keepdims=True)
-            w_max[start:start + chunk] = 1.0 / np.sum(np.exp(logits), axis=1)
-        mean.append(w_max.mean())
-        sem.append(w_max.std(ddof=1) / np.sqrt(samples))
+            own = logits[np.arange(len(xc)), src[start:start + chunk]]
+            w_src[start:start + chunk] = np.exp(own) / np.sum(np.exp(logits), axis=1)
+        mean.append(w_src.mean())
+        sem.append(w_src.std(ddof=1) / np.sqrt(samples))
     return np.array(mean), np.array(sem)
+
+
+def training_points(n: int, d: int, s2: float, rng: np.random.Generator) -> np.ndarray:
+    """n points of N(0, s^2 I_d), rounded to float32: the saved values are exactly the ones used."""
+    return (np.sqrt(s2) * rng.standard_normal((n, d))).astype(np.float32)
 
 
 def compute(cfg: dict, device: str) -> dict:
     rng = np.random.default_rng(cfg["seed"])
     s2 = cfg["s2"]
-    out: dict = {}
+    out: dict = {"s2": np.float64(s2)}
     times = np.linspace(cfg["t_max"] / cfg["num_t"], cfg["t_max"], cfg["num_t"])
     out["t"] = times
     for n in cfg["ns"]:
-        points = np.sqrt(s2) * rng.standard_normal((n, cfg["d"]))
-        out[f"w_n{n}"], out[f"sem_n{n}"] = nearest_weight(points, times, cfg["samples"], s2, rng)
+        points = training_points(n, cfg["d"], s2, rng)
+        out[f"points_n{n}"] = points
+        out[f"w_n{n}"], out[f"sem_n{n}"] = source_weight(points.astype(np.float64), times,
+                                                         cfg["samples"], rng)
     ratios = np.linspace(cfg["r_max"] / cfg["num_r"], cfg["r_max"], cfg["num_r"])
     out["r"] = ratios
     for d in cfg["dims"]:
-        points = np.sqrt(s2) * rng.standard_normal((cfg["n_fixed"], d))
-        t_c = collapse_time(cfg["n_fixed"], d, s2)
-        out[f"w_d{d}"], out[f"sem_d{d}"] = nearest_weight(points, ratios * t_c, cfg["samples"], s2, rng)
+        n = n_for_dimension(cfg["alpha"], d)
+        points = training_points(n, d, s2, rng)
+        out[f"points_d{d}"] = points
+        t_c = collapse_time(n, d, s2)
+        out[f"w_d{d}"], out[f"sem_d{d}"] = source_weight(points.astype(np.float64), ratios * t_c,
+                                                         cfg["samples"], rng)
     return out
 
 
@@ -95,28 +167,55 @@ def plot(data: dict, cfg: dict):
     for colour, n in zip(CYCLE, cfg["ns"]):
         t_c = collapse_time(n, d, s2)
         ax1.plot(grid, annealed_weight(grid, n, d, s2), color=colour, lw=0.8, ls="--")
+        ax1.plot(grid, fluctuating_annealed_weight(grid, n, d, s2), color=colour, lw=0.8)
         ax1.errorbar(data["t"], data[f"w_n{n}"], yerr=data[f"sem_n{n}"], fmt="o", ms=2.5,
                      color=colour, label=rf"$n = 10^{{{int(round(np.log10(n)))}}}$")
         ax1.axvline(t_c, color=colour, lw=0.8, ls=":")
     ax1.set_xlabel("$t$")
-    ax1.set_ylabel("weight of the nearest training point")
-    ax1.set_title(rf"$d = {d}$; dotted: $t_C$, dashed: annealed")
+    ax1.set_ylabel("weight of the source point")
+    ax1.set_title(rf"$d = {d}$; dotted: $t_C$")
     ax1.legend(loc="upper right")
-    n = cfg["n_fixed"]
     rgrid = np.linspace(1e-3, cfg["r_max"], 300)
     for colour, dd in zip(CYCLE, cfg["dims"]):
+        n = n_for_dimension(cfg["alpha"], dd)
         t_c = collapse_time(n, dd, s2)
         ax2.plot(rgrid, annealed_weight(rgrid * t_c, n, dd, s2), color=colour, lw=0.8, ls="--")
+        ax2.plot(rgrid, fluctuating_annealed_weight(rgrid * t_c, n, dd, s2), color=colour, lw=0.8)
         ax2.errorbar(data["r"], data[f"w_d{dd}"], yerr=data[f"sem_d{dd}"], fmt="o", ms=2.5,
-                     color=colour, label=rf"$d = {dd}$")
+                     color=colour, label=rf"$d = {dd}$, $n = {n}$")
     ax2.axvline(1.0, color=PALETTE["black"], lw=0.8, ls=":")
     ax2.set_xlabel("$t / t_C$")
-    ax2.set_title(rf"$n = {n}$")
+    ax2.set_title(rf"$n = e^{{{cfg['alpha']:g} d}}$")
     ax2.legend(loc="upper right")
     ax1.set_ylim(-0.02, 1.02)
     return fig
 
 
+def crossing(x: np.ndarray, w: np.ndarray, sem: np.ndarray) -> tuple[float, float]:
+    """Where the markers first cross 1/2 (linear interpolation between the bracketing points) and
+    the standard error of that location (the markers' error divided by the slope)."""
+    below = np.nonzero(w < 0.5)[0]
+    if len(below) == 0 or below[0] == 0:
+        return float("nan"), float("nan")
+    i = below[0]
+    slope = (w[i] - w[i - 1]) / (x[i] - x[i - 1])
+    where = x[i - 1] + (0.5 - w[i - 1]) / slope
+    return float(where), float(max(sem[i - 1], sem[i]) / abs(slope))
+
+
 def caption_params(data: dict, cfg: dict) -> dict:
-    """The collapse times of the left panel, in the order of cfg["ns"]."""
-    return {"tCs": [round(float(collapse_time(n, cfg["d"], cfg["s2"])), 2) for n in cfg["ns"]]}
+    """The collapse times of the left panel (in the order of cfg["ns"]), the n of the right panel
+    (in the order of cfg["dims"]), its t_C, and the largest measured crossing of 1/2 in units of t_C."""
+    s2 = cfg["s2"]
+    ns_right = [n_for_dimension(cfg["alpha"], d) for d in cfg["dims"]]
+    ratios = []
+    for n in cfg["ns"]:
+        t_c = collapse_time(n, cfg["d"], s2)
+        ratios.append(crossing(data["t"], data[f"w_n{n}"], data[f"sem_n{n}"])[0] / t_c)
+    for d in cfg["dims"]:
+        ratios.append(crossing(data["r"], data[f"w_d{d}"], data[f"sem_d{d}"])[0])
+    return {"tCs": [round(float(collapse_time(n, cfg["d"], s2)), 2) for n in cfg["ns"]],
+            "nright": ns_right,
+            "tCright": round(float(collapse_time(ns_right[-1], cfg["dims"][-1], s2)), 2),
+            "crossmin": round(float(np.nanmin(ratios)), 2),
+            "crossmax": round(float(np.nanmax(ratios)), 2)}
