@@ -49,6 +49,18 @@ def test_computation_edits_change_the_hash(scratch_figure):
     assert _hash(scratch_figure) != before
 
 
+def test_a_figure_that_runs_another_ones_code_is_recomputed_when_that_code_changes(scratch_figure):
+    # hw7_cloning runs speciation_cloning's cloning experiment with other settings.
+    importer, imported = "hw7_cloning", scratch_figure.parent / "speciation_cloning.py"
+    cfg = hashing.read_config(importer)["quick"]
+    before = hashing.compute_hash(importer, "quick", cfg)
+    code = imported.read_text()
+    imported.write_text(code + "\n# restyled\n")
+    assert hashing.compute_hash(importer, "quick", cfg) == before  # a comment is not a computation
+    imported.write_text(code + "\nEXTRA_CONSTANT = 1\n")
+    assert hashing.compute_hash(importer, "quick", cfg) != before
+
+
 def test_config_and_mode_enter_the_hash():
     cfg = hashing.read_config(FIGURE)
     assert hashing.compute_hash(FIGURE, "quick", cfg["quick"]) != hashing.compute_hash(FIGURE, "full", cfg["full"])

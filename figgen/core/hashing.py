@@ -1,7 +1,8 @@
 """The hash that says whether saved data is still what the code would compute.
 
-It covers the figure module *without* its ``plot`` function (restyling never recomputes), every
-module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
+It covers the figure module *without* its ``plot`` function (restyling never recomputes), the
+computation of every other figure module it imports (hw7_cloning runs speciation_cloning's
+code), every module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
 comments and formatting do not invalidate data, and it needs no import of torch or the module:
 dodo.py calls it at load time.
 """
@@ -65,7 +66,7 @@ def _parse(path: Path) -> dict:
     stat = path.stat()
     stamp = [stat.st_mtime_ns, stat.st_size]
     entry = _disk_cache().get(str(path))
-    if entry and entry["stamp"] == stamp:
+    if entry and entry["stamp"] == stamp and "imports" in entry:  # entries of older code lack imports
         return entry
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     config = None
@@ -75,6 +76,7 @@ def _parse(path: Path) -> dict:
             config = json.loads(json.dumps(ast.literal_eval(node.value)))
     entry = {
         "stamp": stamp,
+        "imports": sorted(_figure_imports(tree)),
         "digest": hashlib.sha256(_normalised(tree, set()).encode()).hexdigest(),
         "compute_digest": hashlib.sha256(_normalised(tree, PLOT_ONLY).encode()).hexdigest(),
         "config": config,
@@ -84,11 +86,39 @@ def _parse(path: Path) -> dict:
     return entry
 
 
+def _figure_imports(tree: ast.Module) -> set[str]:
+    """Other modules of figgen/ (not core, not lib) that a module imports."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "figgen":
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("figgen."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("figgen.")}
+    return {m for m in found if m not in ("core", "lib") and module_path(m).is_file()}
+
+
+def _imported_computations(name: str) -> list[str]:
+    """The figure modules `name` imports, directly or through another one, in a stable order."""
+    seen, todo = set(), list(_parse(module_path(name)).get("imports", []))
+    while todo:
+        other = todo.pop()
+        if other != name and other not in seen:
+            seen.add(other)
+            todo += _parse(module_path(other)).get("imports", [])
+    return sorted(seen)
+
+
 def compute_hash(name: str, mode: str, cfg: dict) -> str:
     h = hashlib.sha256()
     h.update(f"{name}\0{mode}\0".encode())
     h.update(json.dumps(cfg, sort_keys=True).encode())
     h.update(_parse(module_path(name))["compute_digest"].encode())
+    # Only figures that import another one hash more, so the others' recorded hashes stay valid.
+    for other in _imported_computations(name):
+        h.update(f"imports {other}\0".encode())
+        h.update(_parse(module_path(other))["compute_digest"].encode())
     for lib in sorted(LIB.glob("*.py")):
         h.update(lib.name.encode())
         h.update(_parse(lib)["digest"].encode())
