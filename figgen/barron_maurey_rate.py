@@ -118,4 +118,7 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "slope_min": f"{float(slopes.min()):.3f}",
         "slope_max": f"{float(slopes.max()):.3f}",
         "slope_d10": f"{float(slopes[i10]):.3f}",
+        "num_dims": len(data["dims"]),
+        "constant_min": f"{float(theory_constant(data['dims']).min()):.3f}",
+        "constant_max": f"{float(theory_constant(data['dims']).max()):.3f}",
     }

@@ -6,8 +6,18 @@ E||x - x'||^2 = d/6, Var ||x - x'||^2 = 7d/180 and std/mean = sqrt(7/(5d)): the 
 concentrates around its mean, with relative fluctuations of order d^{-1/2}, and by the central limit
 theorem its law is close to N(d/6, 7d/180) (chapter "The curse of dimensionality"; see also
 Beyer et al. 1999, "When is nearest neighbor meaningful?").
+
+Exact law. Z = (u - u')^2 has P(Z <= z) = 2 sqrt(z) - z on [0, 1] and characteristic function
+E e^{itZ} = 2 int_0^1 (1 - s) e^{its^2} ds, a Fresnel integral. ||x - x'||^2 is a sum of d copies
+supported in [0, d], so its law is the Fourier series on the period d with coefficients
+(E e^{-2 pi i k Z / d})^d; integrated over a bin, the series gives the exact probability of the bin
+(for d = 2, where the series converges slowly, one quadrature of the convolution does it). The
+figure draws this law rather than the normal one of the CLT, which misses the skewness of the law
+in the tails, where a run of this size resolves it.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -34,10 +44,73 @@ def theory_rel_std(d) -> np.ndarray:
     return np.sqrt(7.0 / (5.0 * np.asarray(d, dtype=float)))
 
 
-def normal_density(r, d) -> np.ndarray:
-    """CLT approximation to the density of the ratio ||x - x'||^2 / (d/6): N(1, 7/(5d))."""
-    s2 = 7.0 / (5.0 * d)
-    return np.exp(-(np.asarray(r) - 1.0) ** 2 / (2 * s2)) / np.sqrt(2 * np.pi * s2)
+def sq_diff_cf(t) -> np.ndarray:
+    """E exp(i t Z), Z = (u - u')^2: 2 int_0^1 e^{its^2} ds - 2 int_0^1 s e^{its^2} ds in closed form."""
+    from scipy.special import fresnel
+
+    t = np.asarray(t, dtype=float)
+    a = np.abs(t)
+    safe = np.where(a > 0, a, 1.0)
+    # int_0^1 e^{i a s^2} ds = sqrt(pi / (2a)) (C(x) + i S(x)), x = sqrt(2a / pi), for a > 0.
+    sin_part, cos_part = fresnel(np.sqrt(2 * safe / np.pi))
+    gauss = np.sqrt(np.pi / (2 * safe)) * (cos_part + 1j * sin_part)
+    # int_0^1 s e^{i a s^2} ds = (e^{ia} - 1) / (2ia), computed as e^{ia/2} sin(a/2) / a.
+    linear = np.exp(0.5j * safe) * np.sin(0.5 * safe) / safe
+    value = np.where(a > 0, 2 * gauss - 2 * linear, 1.0 + 0j)
+    return np.where(t >= 0, value, np.conj(value))
+
+
+def _cdf_sq_diff(z) -> np.ndarray:
+    """P((u - u')^2 <= z) = 2 sqrt(z) - z on [0, 1]."""
+    z = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
+    return 2 * np.sqrt(z) - z
+
+
+def _cdf_two(s: float) -> float:
+    """P(Z_1 + Z_2 <= s) = int P(Z_1 <= s - z) dP(z); z = u^2 removes the z^{-1/2} of the density."""
+    import math
+
+    from scipy.integrate import quad
+
+    def integrand(u: float) -> float:
+        w = min(max(s - u * u, 0.0), 1.0)
+        return (2 * math.sqrt(w) - w) * (2 - 2 * u)
+
+    top = math.sqrt(min(max(s, 0.0), 1.0))
+    kink = math.sqrt(s - 1) if 1 < s < 2 else None   # where s - u^2 reaches 1
+    return quad(integrand, 0.0, top, points=[kink] if kink else None,
+                epsabs=1e-12, epsrel=1e-10, limit=200)[0]
+
+
+def exact_ratio_cdf(r, d: int) -> np.ndarray:
+    """P(||x - x'||^2 / (d/6) <= r): closed form (d = 1), one quadrature (d = 2), Fourier series."""
+    s = np.clip(np.atleast_1d(np.asarray(r, dtype=float)) * d / 6.0, 0.0, float(d))
+    if d == 1:
+        return _cdf_sq_diff(s)
+    if d == 2:
+        return np.array([_cdf_two(float(si)) for si in s])
+    # Coefficients decay like (d / (2k))^{d/2}, so the series for the distribution function
+    # (an extra 1/k) converges like k^{-d/2}; stop where the tail is below about 1e-8.
+    terms = int(min(2**20, max(64, np.ceil(1e8 ** (2 / d) * d / 2))))
+    k = np.arange(1, terms + 1)
+    coef = sq_diff_cf(-2 * np.pi * k / d) ** d / (2j * np.pi * k)
+    keep = np.abs(coef) > 1e-16
+    k, coef = k[keep], coef[keep]
+    out = s / d
+    for i, si in enumerate(s):
+        out[i] += 2 * np.real(np.sum(coef * (np.exp(2j * np.pi * k * si / d) - 1.0)))
+    return np.clip(out, 0.0, 1.0)
+
+
+def exact_bin_probabilities(edges, d: int) -> np.ndarray:
+    """P(||x - x'||^2 / (d/6) in [edges[i], edges[i+1]]) for each bin."""
+    return _bin_probabilities(tuple(float(e) for e in np.asarray(edges)), int(d)).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _bin_probabilities(edges: tuple, d: int) -> np.ndarray:
+    # Cached: the plot, the caption and the tests ask for the same bins.
+    return np.diff(exact_ratio_cdf(np.array(edges), d))
 
 
 def squared_distances(rng: np.random.Generator, d: int, pairs: int, chunk: int) -> np.ndarray:
@@ -57,20 +130,34 @@ def compute(cfg: dict, device: str) -> dict:
     edges = np.linspace(0.0, 2.5, cfg["bins"] + 1)
     mean, rel_std, mean_sem, rel_std_sem = [], [], [], []
     hists = np.zeros((len(hist_dims), cfg["bins"]))
+    above_twice = np.zeros(len(hist_dims))
+    central99 = np.zeros(len(hist_dims))
+    pairs = cfg["pairs"]
     for d in dims:
-        r = squared_distances(rng, int(d), cfg["pairs"], cfg["chunk"])
-        m, s = r.mean(), r.std(ddof=1)
+        r = squared_distances(rng, int(d), pairs, cfg["chunk"])
+        m = r.mean()
+        c = r - m
+        m2, m3, m4 = np.mean(c**2), np.mean(c**3), np.mean(c**4)
+        s = r.std(ddof=1)
         mean.append(m)
         rel_std.append(s / m)
-        mean_sem.append(s / np.sqrt(len(r)))
-        # Standard error of std/mean by the delta method for a sample standard deviation.
-        kurt = np.mean((r - m) ** 4) / s**4
-        rel_std_sem.append(s / m * np.sqrt((kurt - 1) / (4 * len(r))))
+        mean_sem.append(s / np.sqrt(pairs))
+        # Standard error of g = std/mean by the delta method, with both the sample mean and the
+        # sample variance random: Var g ~ g^2 (m2/m^2 + (m4 - m2^2)/(4 m2^2) - m3/(m m2)) / N.
+        g2 = m2 / m**2
+        rel_std_sem.append(np.sqrt(g2 * (g2 + (m4 - m2**2) / (4 * m2**2) - m3 / (m * m2)) / pairs))
         if int(d) in hist_dims:
-            hists[hist_dims.index(int(d))] = np.histogram(r / theory_mean(d), bins=edges, density=True)[0]
-    return {"dims": dims, "mean": np.array(mean), "rel_std": np.array(rel_std),
+            i = hist_dims.index(int(d))
+            ratio = r / theory_mean(d)
+            # Normalised by the total count, not by the count inside the plotted range: a bin's
+            # height times its width is the fraction of all pairs that fall in it.
+            hists[i] = np.histogram(ratio, bins=edges)[0] / (pairs * np.diff(edges))
+            above_twice[i] = np.mean(ratio > 2.0)
+            central99[i] = np.quantile(np.abs(ratio - 1.0), 0.99)
+    return {"dims": dims, "pairs": np.int64(pairs), "mean": np.array(mean), "rel_std": np.array(rel_std),
             "mean_sem": np.array(mean_sem), "rel_std_sem": np.array(rel_std_sem),
-            "hist_dims": np.asarray(hist_dims, dtype=int), "hist_edges": edges, "hists": hists}
+            "hist_dims": np.asarray(hist_dims, dtype=int), "hist_edges": edges, "hists": hists,
+            "above_twice": above_twice, "central99": central99}
 
 
 def plot(data: dict, cfg: dict):
@@ -78,12 +165,11 @@ def plot(data: dict, cfg: dict):
 
     fig, (ax0, ax1, ax2) = new_figure(rel_width=1.0, ncols=3, ratio=0.95)
     edges = data["hist_edges"]
-    grid = np.linspace(edges[0], edges[-1], 400)
     for i, d in enumerate(data["hist_dims"]):
         colour = CYCLE[i % len(CYCLE)]
         ax0.stairs(data["hists"][i], edges, color=colour, label=f"$d={int(d)}$")
-        if d >= 16:
-            ax0.plot(grid, normal_density(grid, float(d)), color=colour, lw=0.8, ls="--")
+        exact = exact_bin_probabilities(edges, int(d)) / np.diff(edges)
+        ax0.stairs(exact, edges, color=PALETTE["black"], lw=0.6, ls="--")
     ax0.set_xlabel(r"$\|x-x'\|^2 / (d/6)$")
     ax0.set_ylabel("density")
     ax0.legend(loc="upper right", handlelength=1.2)
@@ -110,8 +196,24 @@ def plot(data: dict, cfg: dict):
     return fig
 
 
+def z_scores(data: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Deviations of the mean and of std/mean from d/6 and sqrt(7/(5d)), in standard errors."""
+    z_mean = (data["mean"] - theory_mean(data["dims"])) / data["mean_sem"]
+    z_rel = (data["rel_std"] - theory_rel_std(data["dims"])) / data["rel_std_sem"]
+    return z_mean, z_rel
+
+
 def caption_params(data: dict, cfg: dict) -> dict:
     rel_mean = np.abs(data["mean"] / theory_mean(data["dims"]) - 1)
     rel_std = np.abs(data["rel_std"] / theory_rel_std(data["dims"]) - 1)
+    z_mean, z_rel = z_scores(data)
+    hist_dims = [int(d) for d in data["hist_dims"]]
+    lo, hi = int(np.argmin(hist_dims)), int(np.argmax(hist_dims))
+    exact_above = 1.0 - float(exact_ratio_cdf(np.array([2.0]), hist_dims[lo])[0])
     return {"max_rel_error_percent": round(100 * float(max(rel_mean.max(), rel_std.max())), 1),
-            "dmax": int(data["dims"].max())}
+            "max_abs_z": f"{float(max(np.abs(z_mean).max(), np.abs(z_rel).max())):.1f}",
+            "dmax": int(data["dims"].max()),
+            "hist_dmin": hist_dims[lo], "hist_dmax": hist_dims[hi],
+            "above_twice_percent": f"{100 * float(data['above_twice'][lo]):.1f}",
+            "above_twice_exact_percent": f"{100 * exact_above:.1f}",
+            "central99_percent": f"{100 * float(data['central99'][hi]):.1f}"}

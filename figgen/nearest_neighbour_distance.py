@@ -55,6 +55,19 @@ def asymptotic(n, d: int) -> np.ndarray:
     return gamma(1 + 1.0 / d) * (ball_volume(d) * np.asarray(n, dtype=float)) ** (-1.0 / d)
 
 
+def remainder_bound(n, d: int) -> np.ndarray:
+    """Bound (sqrt(d) - 1)/2 (1 - V_d 2^{-d})^n on E D - int_0^{1/2} (1 - V_d r^d)^n dr."""
+    return 0.5 * (np.sqrt(d) - 1) * (1 - ball_volume(d) * 2.0**-d) ** np.asarray(n, dtype=float)
+
+
+def round_up(x: float, digits: int = 2) -> float:
+    """x rounded up to `digits` significant digits, so that "at most" stays true."""
+    if x <= 0:
+        return 0.0
+    scale = 10.0 ** (np.floor(np.log10(x)) - digits + 1)
+    return float(np.ceil(x / scale) * scale)
+
+
 def sample_sizes(cfg: dict) -> np.ndarray:
     return np.unique(np.geomspace(cfg["n_min"], cfg["n_max"], cfg["num_n"]).round().astype(int))
 
@@ -129,7 +142,13 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     rel = max(float(np.max(np.abs(data["mean"][i] / theory(data["n"], int(d)) - 1)))
               for i, d in enumerate(data["dims"]))
+    # The lines omit the remainder epsilon_n of the exact formula; its bound, largest at the
+    # smallest n and the largest d, says how much that costs.
+    bounds = [remainder_bound(data["n"], int(d)) for d in data["dims"]]
+    rel_bounds = [b / theory(data["n"], int(d)) for b, d in zip(bounds, data["dims"])]
     return {"max_rel_error_percent": round(100 * rel, 1),
+            "remainder_bound": round_up(float(max(b.max() for b in bounds))),
+            "remainder_rel_percent": round_up(100 * float(max(r.max() for r in rel_bounds))),
             "slope_d1": round(float(data["slopes"][0]), 3),
             "slope_dmax": round(float(data["slopes"][-1]), 3),
             "dmax": int(data["dims"][-1])}

@@ -142,9 +142,11 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     p = data["p"]
-    big = p >= 32
+    p_min = 32   # the deviation from the limit is quoted from this number of pieces on
+    big = p >= p_min
     rel = np.abs(p[big] ** 2 * data["relu_sup_error"][big] / theory_relu_limit() - 1)
     return {
         "p_max": int(p.max()),
+        "p_min_limit": p_min,
         "relu_max_rel_dev_percent": round(100 * float(rel.max()), 2),
     }

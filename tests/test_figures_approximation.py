@@ -1,21 +1,25 @@
-"""Figures of chapter 3 (approximation theory) against their theory, in quick mode.
+"""Figures of chapter 3 (approximation theory) against their theory.
 
 Each check is a function of the figure's data; every check is also run on deliberately wrong data
 (an error scaled by 1.2, a slope shifted, the theory of a wrong parameter) to show that it fails.
+The checks run on a fresh quick computation and, for relu_interpolation_error, whose full-mode data
+is committed, also on that data: it is what the PDFs show on a machine without a GPU.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import quick_data
+from conftest import committed_full_data, quick_data
 
 from figgen import barron_maurey_rate as bmr
 from figgen import relu_interpolation_error as rie
 
 
-@pytest.fixture(scope="module")
-def relu_data():
-    return quick_data("relu_interpolation_error")[0]
+@pytest.fixture(scope="module", params=["quick", "full"])
+def relu_data(request):
+    if request.param == "quick":
+        return quick_data("relu_interpolation_error")[0]
+    return committed_full_data("relu_interpolation_error")[0]
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +36,19 @@ def width_data():
 # relu_interpolation_error: p^2 sup-error -> pi^2/2 within 1 % for p >= 32, below h^2||f''||/8
 # everywhere; the step net's error is below L/p and p * error -> L = 2 pi.
 
+def rounding_slack(p: int) -> float:
+    """Worst-case rounding of the forward pass: p + 1 terms summed, weights sum(|c_k|) + |bias|.
+
+    At p = 8192 the exact error bound is 7e-8, and the computed error exceeds it by 1e-14 at most
+    (the committed full data), well within this slack of about 6e-11.
+    """
+    _, coef, bias = rie.relu_network(int(p))
+    return (int(p) + 1) * np.finfo(float).eps * (np.abs(coef).sum() + abs(bias) + 1.0)
+
+
 def relu_check(data, limit=rie.theory_relu_limit(), bound=rie.theory_relu_bound, p_min=32, tol=0.01):
     p, err = data["p"], data["relu_sup_error"]
-    if np.any(err > bound(p) * (1 + 1e-9)):
+    if np.any(err > bound(p) + np.array([rounding_slack(q) for q in p])):
         return False
     big = p >= p_min
     return bool(big.sum() >= 3 and np.all(np.abs(p[big] ** 2 * err[big] / limit - 1) <= tol))
