@@ -114,8 +114,10 @@ def task_tex():
             "name": doc.name,
             "doc": f"render {rel(doc.tex)} from templates/{doc.template}",
             "actions": [(actions.render_tex, [doc.name])],
-            "file_dep": [rel(paths.SYLLABUS), *[rel(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))],
-                         *[rel(s) for s in doc.sources if s.exists()]],
+            "file_dep": [rel(paths.SYLLABUS), *[rel(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))]],
+            # Of its sources, the wrapper only depends on whether they cite: editing a chapter
+            # does not re-render it (nor load the syllabus).
+            "uptodate": [config_changed({"cites": PLAN.cites[doc.name]})],
             "targets": [rel(doc.tex)],
             "clean": True,
         }

@@ -9,7 +9,7 @@ import json
 import os
 import pickle
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from corelib import atomic
 from coursebuild import paths
@@ -58,56 +58,80 @@ class Plan:
     chapters: tuple[Entry, ...]
     homework: tuple[Entry, ...]
     docs: dict          # document name -> coursebuild.documents.Document
-    figures: dict       # document name -> figures it shows
     engine_inputs: tuple  # the TeX engine and format the precompiled preamble is made with
+    # From the hand-written sources, not the syllabus (rescanned, cheaply, when one is edited):
+    figures: dict = field(default_factory=dict)  # document name -> figures it shows
+    cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
 
 
 _PLAN_CACHE = paths.BUILD / "plan.pickle"
 
 
-def _plan_key() -> list:
-    """Everything the plan is computed from: files (by size and time), release settings, the day."""
+def _stamps(files) -> list:
+    return [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
+
+
+def _syllabus_key() -> list:
+    """What the documents are computed from: the syllabus, the code, release settings, the day."""
     import datetime as dt
 
-    files = [paths.SYLLABUS, *sorted(paths.NOTES.rglob("*.tex")), *sorted((paths.ROOT / "figgen").glob("*.py")),
+    files = [paths.SYLLABUS, *sorted((paths.ROOT / "figgen").glob("*.py")),
              *sorted((paths.ROOT / "coursebuild").glob("*.py"))]
-    stamps = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
     settings = [os.environ.get(v, "") for v in ("COURSE_DATE", "COURSE_PREVIEW")]
-    return [stamps, settings, dt.date.today().isoformat()]
+    return [_stamps(files), settings, dt.date.today().isoformat()]
+
+
+def _sources_key() -> list:
+    return _stamps(sorted(paths.NOTES.rglob("*.tex")))
 
 
 def plan() -> Plan:
     """The plan, from a cache when nothing it depends on changed (a build with nothing to do then
-    reads no YAML and imports no pydantic), else from syllabus.yaml with full validation."""
-    key = _plan_key()
+    reads no YAML and imports no pydantic), else from syllabus.yaml with full validation. Editing
+    a chapter only rescans the sources for the figures and citations they use: the edit-compile
+    loop never pays for the syllabus."""
+    syllabus_key, sources_key = _syllabus_key(), _sources_key()
     try:
-        cached_key, cached = pickle.loads(_PLAN_CACHE.read_bytes())
-        if cached_key == key:
-            return cached
+        cached_syllabus_key, cached_sources_key, cached = pickle.loads(_PLAN_CACHE.read_bytes())
     except Exception:  # absent, damaged or from older code: recompute  # noqa: BLE001
-        pass
-    from coursebuild.textfile import NotUtf8Error
-    from figgen.core.paths import figure_names
-
-    syllabus, docs = syllabus_and_documents()
-    known = figure_names()
+        cached_syllabus_key = cached_sources_key = cached = None
+    if cached_syllabus_key == syllabus_key and cached_sources_key == sources_key:
+        return cached
+    if cached_syllabus_key == syllabus_key:
+        result = _with_sources(cached)
+    else:
+        syllabus, docs = syllabus_and_documents()
+        result = _with_sources(Plan(
+            repository=syllabus.course.repository,
+            chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
+            homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
+            docs=docs,
+            engine_inputs=tuple(engine_inputs()),
+        ))
     try:
-        figures = {name: figures_of(doc, known) for name, doc in docs.items()}
-    except NotUtf8Error as exc:
-        _exit(str(exc))
-    result = Plan(
-        repository=syllabus.course.repository,
-        chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
-        homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
-        docs=docs,
-        figures=figures,
-        engine_inputs=tuple(engine_inputs()),
-    )
-    try:
-        atomic.write_bytes(_PLAN_CACHE, pickle.dumps((key, result)))
+        atomic.write_bytes(_PLAN_CACHE, pickle.dumps((syllabus_key, sources_key, result)))
     except OSError:
         pass
     return result
+
+
+def _with_sources(result: Plan) -> Plan:
+    """The plan with what its sources say: figures shown, citations; every source must exist."""
+    from coursebuild.documents import cites
+    from coursebuild.textfile import NotUtf8Error
+    from figgen.core.paths import figure_names
+
+    missing = missing_sources(result.chapters, result.homework)
+    if missing:
+        _exit("\n".join(missing))
+    known = figure_names()
+    try:
+        figures = {name: figures_of(doc, known) for name, doc in result.docs.items()}
+        citing = {name: cites(doc.sources, without_solutions=doc.kind == "homework")
+                  for name, doc in result.docs.items()}
+    except NotUtf8Error as exc:
+        _exit(str(exc))
+    return replace(result, figures=figures, cites=citing)
 
 
 def engine_inputs() -> list[str]:
@@ -123,24 +147,21 @@ def syllabus_and_documents():
 
     try:
         syllabus = load(paths.SYLLABUS)
-        missing = missing_sources(syllabus)
-        if missing:
-            _exit("\n".join(missing))
         return syllabus, {d.name: d for d in documents(syllabus)}
     except (SyllabusError, ReleaseError) as exc:
         _exit(str(exc))
 
 
-def missing_sources(syllabus) -> list[str]:
+def missing_sources(chapters, homework) -> list[str]:
     """A chapter or sheet whose source file does not exist, named by its line in syllabus.yaml,
     before any task runs (not after every figure has been computed)."""
-    from coursebuild.syllabus import where
-
     problems = []
-    for kind, entries, source in (("chapters", syllabus.chapters, paths.chapter_source),
-                                  ("homework", syllabus.homework, paths.homework_source)):
+    for kind, entries, source in (("chapters", chapters, paths.chapter_source),
+                                  ("homework", homework, paths.homework_source)):
         for index, entry in enumerate(entries):
             if not source(entry.id).is_file():
+                from coursebuild.syllabus import where  # pydantic: only when something is wrong
+
                 problems.append(f"{where((kind, index, 'id'))}: no source file {paths.rel(source(entry.id))} "
                                 f"for '{entry.id}'")
     return problems
