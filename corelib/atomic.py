@@ -1,7 +1,10 @@
 """Atomic file writes: a reader (a student's download, the next build) never sees half a file.
 
-Every output of the build goes through these helpers: the content is written to a temporary file in
-the same directory, flushed to disk, then renamed over the target, which POSIX makes atomic.
+Every output of the build goes through these helpers: the content is written to a temporary file,
+flushed to disk, then renamed over the target, which POSIX makes atomic. The temporary file lies in
+the target's directory, or in `staging` when one is given: what students download (dist/) is
+published from a staging directory elsewhere on the same file system, so that a build killed
+half-way through a copy leaves no stray temporary file among the downloads.
 """
 from __future__ import annotations
 
@@ -16,10 +19,20 @@ def _replace(tmp: str, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_bytes(target: Path | str, data: bytes) -> None:
-    target = Path(target)
+def _temporary(target: Path, staging: Path | str | None) -> tuple[int, str]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    where = target.parent
+    if staging is not None:
+        where = Path(staging)
+        where.mkdir(parents=True, exist_ok=True)
+        if where.stat().st_dev != target.parent.stat().st_dev:  # a rename across file systems is a copy
+            where = target.parent
+    return tempfile.mkstemp(dir=where, prefix=f".{target.name}.", suffix=".tmp")
+
+
+def write_bytes(target: Path | str, data: bytes, staging: Path | str | None = None) -> None:
+    target = Path(target)
+    fd, tmp = _temporary(target, staging)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -31,8 +44,8 @@ def write_bytes(target: Path | str, data: bytes) -> None:
         raise
 
 
-def write_text(target: Path | str, text: str) -> None:
-    write_bytes(target, text.encode("utf-8"))
+def write_text(target: Path | str, text: str, staging: Path | str | None = None) -> None:
+    write_bytes(target, text.encode("utf-8"), staging)
 
 
 def write_text_if_changed(target: Path | str, text: str) -> bool:
@@ -48,11 +61,10 @@ def write_text_if_changed(target: Path | str, text: str) -> bool:
     return True
 
 
-def copy_file(source: Path | str, target: Path | str) -> None:
+def copy_file(source: Path | str, target: Path | str, staging: Path | str | None = None) -> None:
     """Copy source to target atomically (used to publish a finished PDF into dist/)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _temporary(target, staging)
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)

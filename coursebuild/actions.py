@@ -67,7 +67,7 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
             paths.xref_used(name).unlink(missing_ok=True)
             return True
         return _fail(str(exc))
-    atomic.copy_file(built, pdf)
+    atomic.copy_file(built, pdf, staging=paths.STAGING)
     if xref:
         atomic.write_bytes(paths.xref_used(name), numbers or b"")
     if withdraw:

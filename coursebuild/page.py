@@ -107,8 +107,8 @@ def render_page(s: Syllabus) -> str:
 
 
 def write_page(s: Syllabus) -> None:
-    atomic.write_text(paths.DIST / "index.html", render_page(s))
-    atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME)
+    atomic.write_text(paths.DIST / "index.html", render_page(s), staging=paths.STAGING)
+    atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
 
 
 def serve(port: int = 8000) -> None:

@@ -20,7 +20,8 @@ BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference f
 BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
 DIST = ROOT / "dist"
 UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
-FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
+FORMAT = BUILD / "fmt" / "course.fmt"
+STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/  # the shared preamble, precompiled (coursebuild/preamble.py)
 
 
 def chapter_source(chapter_id: str) -> Path:
