@@ -96,11 +96,18 @@ def build_format():
 
 
 def run_tests(pytest_args: list[str]):
-    """pytest on tests/, after the build the test task depends on (so it is not rebuilt here)."""
+    """pytest on tests/, after the build the test task depends on (so it is not rebuilt here).
+
+    Test files run on every core (pytest-xdist), a file per worker so that each file's figures
+    are computed once; `./doit test -n 1` (or any -n) overrides.
+    """
     import subprocess
 
     env = {**os.environ, "COURSE_BUILT_BY_DOIT": "1"}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", "tests", *pytest_args], cwd=paths.ROOT, env=env)
+    workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else \
+        ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", *workers, "tests", *pytest_args],
+                          cwd=paths.ROOT, env=env)
     return proc.returncode == 0
 
 

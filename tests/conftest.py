@@ -49,6 +49,30 @@ def quick_data(name: str):
     return copy.deepcopy(_QUICK[name])
 
 
+def figure_determinism_test(*names: str):
+    """The test, for a chapter's test file, that a second quick run of each of its figures gives
+    exactly the arrays its checks used (same mode and seed, identical data). Kept beside the
+    chapter's checks so that each figure is computed in one test process, whatever runs in parallel.
+    """
+    @pytest.mark.slow  # a second run of every figure
+    @pytest.mark.parametrize("name", names)
+    def test_quick_mode_is_deterministic(name):
+        import numpy as np
+
+        from figgen.core import runner
+
+        first, meta = quick_data(name)  # the run the chapter's own checks use
+        second, _ = runner.run_compute(name, "quick", device="cpu")
+        assert first.keys() == second.keys() and first
+        for key in first:
+            a, b = np.asarray(first[key]), np.asarray(second[key])
+            assert a.shape == b.shape and a.dtype == b.dtype, key
+            assert np.array_equal(a, b, equal_nan=False), f"{name}: data[{key!r}] differs between two runs"
+        assert meta["mode"] == "quick" and meta["seed"] is not None
+
+    return test_quick_mode_is_deterministic
+
+
 def full_data_figures() -> list[str]:
     """Figures whose full-mode data is committed (what the PDFs show on a machine without a GPU)."""
     from figgen.core.paths import figure_names

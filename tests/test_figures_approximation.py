@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import committed_full_data, quick_data
+from conftest import committed_full_data, figure_determinism_test, quick_data
 
 from figgen import barron_maurey_rate as bmr
 from figgen import relu_interpolation_error as rie
@@ -145,3 +145,6 @@ def test_width_check_fails_on_wrong_data(width_data):
     assert not width_check(reversed_)
     flat = dict(width_data, test_mse=np.broadcast_to(width_data["test_mse"][:1], width_data["test_mse"].shape))
     assert not width_check(flat)
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("barron_maurey_rate", "relu_interpolation_error", "two_layer_fit_width")

@@ -21,7 +21,7 @@ from scipy.stats import chi2, norm
 
 from figgen import distance_concentration as dc
 from figgen import nearest_neighbour_distance as nn
-from conftest import committed_full_data, quick_data
+from conftest import committed_full_data, figure_determinism_test, quick_data
 
 # Family-wise false-alarm probability of each statistical check on correct data.
 ALPHA = 1e-3
@@ -234,3 +234,6 @@ def test_full_config_is_larger():
         assert set(q) == set(f)
     assert config("distance_concentration", "full")["pairs"] > config("distance_concentration", "quick")["pairs"]
     assert config("nearest_neighbour_distance", "full")["n_max"] > config("nearest_neighbour_distance", "quick")["n_max"]
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("distance_concentration", "nearest_neighbour_distance")

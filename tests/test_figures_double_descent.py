@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import quick_data
+from conftest import figure_determinism_test, quick_data
 
 from figgen import minnorm_double_descent as mn
 from figgen import random_features_double_descent as rf
@@ -183,3 +183,6 @@ def test_random_features_closed_form_matches_monte_carlo():
     assert abs(float(risk.mean()) - exact) <= 4 * se
     # The closed form of a wrong noise level is seen to be wrong at this precision.
     assert abs(float(risk.mean()) - float(rf.mean_risk(X, W, 1.0, 2 * tau))) > 4 * se
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("minnorm_double_descent", "random_features_double_descent", "ridge_risk")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import quick_data
+from conftest import figure_determinism_test, quick_data
 import torch
 
 from figgen import erm_sgd_curves, ols_learning_curve
@@ -243,3 +243,6 @@ def test_full_mode_is_a_larger_version_of_quick(name):
                  "erm_sgd_curves": ["width", "n_train", "n_test", "seeds"]}[name]
     for key in size_keys:
         assert full[key] >= quick[key], key
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("erm_sgd_curves", "ols_learning_curve")

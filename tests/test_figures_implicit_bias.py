@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import committed_full_data, quick_data
+from conftest import committed_full_data, figure_determinism_test, quick_data
 
 from figgen import diagonal_linear_network as dlnmod
 from figgen.core.runner import config
@@ -237,3 +237,6 @@ def test_dln_effective_scale(dln_any):
 def test_dln_effective_scale_fails_on_wrong_data(dln_any):
     data, cfg = dln_any
     assert check_effective_scale({**data, "dist_phi_eff": data["dist_phi"]}, cfg)
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("diagonal_linear_network", "logistic_implicit_bias")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import quick_data
+from conftest import figure_determinism_test, quick_data
 import torch
 
 from figgen.lib import twolayer
@@ -386,3 +386,6 @@ def test_orthogonal_limit_formula():
 def test_constant_for_dimension_matches_the_run(ntk_data):
     cfg = nea.CONFIG["quick"]
     assert np.isclose(nea.constant_for_dimension(cfg["n"], cfg["d"], cfg["seed"]), ntk_data["theory_constant"])
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("lazy_weight_change", "ntk_empirical_vs_analytic", "ntk_spectrum")

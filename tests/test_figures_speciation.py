@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import committed_full_data, quick_data
+from conftest import committed_full_data, figure_determinism_test, quick_data
 
 from figgen import collapse_time as ct
 from figgen import hw7_cloning as hw7c
@@ -350,3 +350,6 @@ def test_collapse_markers_recomputed_from_saved_points(collapse):
         wrong[f"points_{label.replace('=', '')}"] = 2 * data[f"points_{label.replace('=', '')}"]
         again = recompute_collapse_from_saved(wrong, label.replace("=", ""), t[pick], 400, seed=11)
         assert np.any(np.abs(again - w[pick]) > 4 * np.sqrt(sem[pick] ** 2 + 0.5 ** 2 / 400)), label
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("collapse_time", "hw7_cloning", "speciation_cloning")

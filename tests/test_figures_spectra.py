@@ -29,7 +29,7 @@ from scipy.stats import gamma as gamma_law
 
 from figgen import marchenko_pastur as mp
 from figgen import wigner_semicircle as ws
-from conftest import committed_full_data, quick_data
+from conftest import committed_full_data, figure_determinism_test, quick_data
 
 ALPHA = 1e-3  # family-wise false-alarm level of each check
 Z = 4.0  # two-sided normal quantile for the exact moments (p = 6e-5)
@@ -312,3 +312,6 @@ def test_caption_params(quick, full):
         wdata, wmeta = src["wigner_semicircle"]
         wp = ws.caption_params(wdata, wmeta["config"])
         assert wp["ks"] <= KS_FACTOR * ws.ks_scale(wmeta["config"]["d"], wmeta["config"]["reps"])
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("marchenko_pastur", "wigner_semicircle")
