@@ -164,10 +164,13 @@ def plot(data: dict, cfg: dict):
     fig, (ax1, ax2) = new_figure(rel_width=1.0, ratio=0.8, ncols=2, sharey=True)
     s2, d = cfg["s2"], cfg["d"]
     grid = np.linspace(1e-3, cfg["t_max"], 300)
+    # The fluctuation-averaged curve costs a 4001 x 80 quadrature per time: 100 times draw it as
+    # smoothly (its window is wider than 0.1 in t and in t / t_C) at a third of the cost.
+    coarse = np.linspace(1e-3, cfg["t_max"], 100)
     for colour, n in zip(CYCLE, cfg["ns"]):
         t_c = collapse_time(n, d, s2)
         ax1.plot(grid, annealed_weight(grid, n, d, s2), color=colour, lw=0.8, ls="--")
-        ax1.plot(grid, fluctuating_annealed_weight(grid, n, d, s2), color=colour, lw=0.8)
+        ax1.plot(coarse, fluctuating_annealed_weight(coarse, n, d, s2), color=colour, lw=0.8)
         ax1.errorbar(data["t"], data[f"w_n{n}"], yerr=data[f"sem_n{n}"], fmt="o", ms=2.5,
                      color=colour, label=rf"$n = 10^{{{int(round(np.log10(n)))}}}$")
         ax1.axvline(t_c, color=colour, lw=0.8, ls=":")
@@ -176,11 +179,12 @@ def plot(data: dict, cfg: dict):
     ax1.set_title(rf"$d = {d}$; dotted: $t_C$")
     ax1.legend(loc="upper right")
     rgrid = np.linspace(1e-3, cfg["r_max"], 300)
+    rcoarse = np.linspace(1e-3, cfg["r_max"], 100)
     for colour, dd in zip(CYCLE, cfg["dims"]):
         n = n_for_dimension(cfg["alpha"], dd)
         t_c = collapse_time(n, dd, s2)
         ax2.plot(rgrid, annealed_weight(rgrid * t_c, n, dd, s2), color=colour, lw=0.8, ls="--")
-        ax2.plot(rgrid, fluctuating_annealed_weight(rgrid * t_c, n, dd, s2), color=colour, lw=0.8)
+        ax2.plot(rcoarse, fluctuating_annealed_weight(rcoarse * t_c, n, dd, s2), color=colour, lw=0.8)
         ax2.errorbar(data["r"], data[f"w_d{dd}"], yerr=data[f"sem_d{dd}"], fmt="o", ms=2.5,
                      color=colour, label=rf"$d = {dd}$, $n = {n}$")
     ax2.axvline(1.0, color=PALETTE["black"], lw=0.8, ls=":")

@@ -265,7 +265,8 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "crossover_hi": float(f"{hi:.1g}"),
         "crossover_decades": round(float(np.log10(hi / lo)), 1),
         "max_rel_gap_percent_converged": _round_up(100 * float(relative_gap(data)[ok].max()), 1),
-        "max_residual": float(f"{data['residual'].max():.0e}"),
+        # "residual up to": rounded up (3.08e-4 must not print as 3e-4).
+        "max_residual": _round_up(float(data["residual"].max())),
         "max_dist_phi_eff_converged": _round_up(float(data['dist_phi_eff'][ok].max())),
         "max_dist_phi_converged": _round_up(float(data['dist_phi'][ok].max())),
         # smallest (u_i^2 - v_i^2) / (2 alpha^2) at the end of training: how much discrete steps shrank

@@ -161,6 +161,8 @@ def compute(cfg: dict, device: str) -> dict:
         "test": np.stack(test_curve, axis=1),
         "null_risk": np.float64(ref_null),        # risk of the predictor 0 (exact up to quadrature)
         "ols_test": ref_ols,                      # (seeds,) test loss of least squares
+        # The teacher, so that the null risk can be recomputed from the saved data alone.
+        "teacher_u": u.double().numpy(), "teacher_c": c.double().numpy(),
     }
 
 

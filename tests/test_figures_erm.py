@@ -157,6 +157,30 @@ def test_sgd_null_risk_quadrature(sgd):
     assert abs(y2.mean() - 1.2 * exact) > 4 * y2.std() / np.sqrt(len(y2))
 
 
+def null_risk_problems(data: dict, cfg: dict, samples: int = 200000) -> list[str]:
+    """numpy only, from the saved teacher: sigma^2 + the mean of f*(x)^2 over fresh x ~ N(0, I/d)
+    agrees with the saved null risk (the dotted line) within four standard errors of that mean."""
+    u, c = data["teacher_u"], data["teacher_c"]
+    d = cfg["d"]
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((samples, d)) / np.sqrt(d)
+    f2 = (np.tanh(np.sqrt(d) * x @ u) @ c) ** 2
+    estimate = cfg["sigma"] ** 2 + f2.mean()
+    if abs(estimate - float(data["null_risk"])) > 4 * f2.std() / np.sqrt(samples):
+        return [f"null risk {float(data['null_risk']):.4f}, recomputed from the teacher {estimate:.4f}"]
+    return []
+
+
+def test_sgd_null_risk_recomputed_from_saved_teacher(sgd):
+    data, cfg = sgd
+    assert data["teacher_u"].shape == (cfg["d"], cfg["teacher_width"])
+    assert np.allclose(np.linalg.norm(data["teacher_u"], axis=0), 1.0)
+    assert null_risk_problems(data, cfg) == []
+    # Seen to fail: the teacher's output weights doubled, or a null risk 5 % too high.
+    assert null_risk_problems(dict(data, teacher_c=2 * data["teacher_c"]), cfg)
+    assert null_risk_problems(dict(data, null_risk=1.05 * data["null_risk"]), cfg)
+
+
 def test_sgd_overfitting_story(sgd):
     data, cfg = sgd
     assert check_overfitting_story(data, cfg) == []

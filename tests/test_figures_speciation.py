@@ -291,14 +291,37 @@ def test_collapse_transition_on_committed_full_data():
     assert check_collapse(data, meta["config"]) == []
 
 
-def test_collapse_sharpens_with_dimension(collapse):
-    # In the regime n = e^{alpha d}: the crossover window (points strictly between 0.1 and 0.9)
-    # narrows as d grows, around a t_C that does not move.
-    data, cfg = collapse
-    width = [np.sum((data[f"w_d{d}"] > 0.1) & (data[f"w_d{d}"] < 0.9)) for d in cfg["dims"]]
-    assert width[-1] < width[0]
+def sharpening_problems(data, cfg) -> list[str]:
+    """In the regime n = e^{alpha d}: the crossover window (markers strictly between 0.1 and 0.9,
+    on the same grid of t / t_C for every d) narrows as d grows, around a t_C that does not move."""
+    problems = []
+    width = [int(np.sum((data[f"w_d{d}"] > 0.1) & (data[f"w_d{d}"] < 0.9))) for d in cfg["dims"]]
+    if not width[-1] < width[0]:
+        problems.append(f"window does not narrow from d={cfg['dims'][0]} to d={cfg['dims'][-1]}: {width}")
     t_cs = [ct.collapse_time(ct.n_for_dimension(cfg["alpha"], d), d, cfg["s2"]) for d in cfg["dims"]]
-    assert np.ptp(t_cs) < 0.05 * np.mean(t_cs)
+    if not np.ptp(t_cs) < 0.05 * np.mean(t_cs):
+        problems.append(f"t_C moves with d: {t_cs}")
+    return problems
+
+
+def test_collapse_sharpens_with_dimension(collapse):
+    assert sharpening_problems(*collapse) == []
+
+
+def test_collapse_sharpens_on_committed_full_data():
+    data, meta = committed_full_data("collapse_time")
+    assert sharpening_problems(data, meta["config"]) == []
+
+
+def test_sharpening_check_fails_on_wrong_data(collapse):
+    data, cfg = collapse
+    # The curves of the dimensions in reverse order: the window widens with d.
+    dims = cfg["dims"]
+    swapped = dict(data, **{f"w_d{d}": data[f"w_d{e}"] for d, e in zip(dims, dims[::-1])})
+    assert sharpening_problems(swapped, cfg)
+    # Every curve equal to the smallest dimension's: the window does not narrow.
+    flat = dict(data, **{f"w_d{d}": data[f"w_d{dims[0]}"] for d in dims})
+    assert sharpening_problems(flat, cfg)
 
 
 def test_collapse_check_fails_on_wrong_data(collapse):
