@@ -46,20 +46,22 @@ def _read_during_dump(fls: Path) -> list[str]:
     for line in fls.read_text(errors="replace").splitlines() if fls.is_file() else []:
         if line.startswith("INPUT "):
             path = os.path.realpath(os.path.join(paths.ROOT, line[6:]))
-            if not path.endswith(".fmt") and path not in found and os.path.isfile(path):
-                found.append(path)
+            # Not the driver (written anew by each dump) nor the format pdflatex.fmt.
+            if (not path.endswith(".fmt") and os.path.isfile(path) and not paths.rel(path).startswith("build/")
+                    and paths.rel(path) not in found):
+                found.append(paths.rel(path))
     return found
 
 
 def _sha256(path: str) -> str:
     import hashlib
 
-    with open(path, "rb") as f:
+    with open(paths.ROOT / path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _fingerprint(path: str) -> dict:
-    st = os.stat(path)
+    st = os.stat(paths.ROOT / path)
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(path)}
 
 
@@ -79,7 +81,7 @@ def is_current(target: Path = paths.FORMAT, manifest: Path = MANIFEST) -> bool:
         return False
     for path, was in recorded.get("files", {}).items():
         try:
-            st = os.stat(path)
+            st = os.stat(paths.ROOT / path)  # recorded relative to the project where inside it
             if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]) and _sha256(path) != was["sha256"]:
                 return False
         except (OSError, KeyError, TypeError):
@@ -110,7 +112,7 @@ def build_format(target: Path = paths.FORMAT) -> Path:
                                     *[f"  {ln}" for ln in errors], f"  full log: {paths.rel(log)}"]))
     engine = _engine()
     read = _read_during_dump(workdir / f"{job}.fls")
-    files = {p: _fingerprint(p) for p in dict.fromkeys([*map(str, paths.STYLE_FILES), *read, *_kernel_files()])}
+    files = {p: _fingerprint(p) for p in dict.fromkeys([*map(paths.rel, paths.STYLE_FILES), *read, *_kernel_files()])}
     manifest = target.with_name(MANIFEST.name)
     manifest.unlink(missing_ok=True)  # never a manifest that vouches for another format
     os.replace(built, target)
