@@ -10,7 +10,7 @@ import sys
 from doit import get_var
 from doit.tools import config_changed
 
-from coursebuild import actions, loading, paths, release
+from coursebuild import actions, loading, paths, preamble, release, versions
 from coursebuild.documents import FULL_NOTES
 from figgen.core import paths as figpaths
 from figgen.core import status
@@ -18,7 +18,7 @@ from figgen.core import status
 # The order is the order of work with one process (-n 1): a chapter's or sheet's PDF before the
 # full notes (with the cross-reference numbers it already has), then the renumbering of those
 # whose quoted numbers the new full notes changed.
-BUILD_TASKS = ["figure", "tex", "preamble", "chapter", "homework", "solutions", "checklist", "notes", "xref",
+BUILD_TASKS = ["figure", "tex", "preamble", "versions", "chapter", "homework", "solutions", "checklist", "notes", "xref",
                "renumber", "page"]
 DOIT_CONFIG = {
     "default_tasks": BUILD_TASKS,
@@ -60,7 +60,8 @@ def _pdf_task(doc, doc_line=None, xref=None):
     task = {
         "doc": doc_line or f"{doc.title} -> {rel(doc.pdf)}",
         "actions": [_compile(doc)],
-        "file_dep": [rel(doc.tex), *sources, *STYLE, rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc)],
+        "file_dep": [rel(doc.tex), *sources, *STYLE, rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc),
+                     rel(paths.version_file(doc.name))],
         "targets": [rel(doc.pdf)],
         "clean": True,
     }
@@ -127,9 +128,23 @@ def task_preamble():
     """Precompile the shared preamble (course.sty, notation.tex) into the format every document loads."""
     return {
         "actions": [actions.build_format],
-        # Another TeX Live (a new engine or pdflatex format) needs a new dump as well.
-        "file_dep": [*STYLE, *PLAN.engine_inputs],
-        "targets": [rel(paths.FORMAT)],
+        # Current while the engine and every file the dump read (the three files, the packages
+        # they load, the kernel) are unchanged, as the format's own manifest records: a format
+        # restored from a cache is reused without doit's state. Another TeX Live needs a new dump.
+        "uptodate": [lambda: preamble.is_current()],
+        "targets": [rel(paths.FORMAT), rel(preamble.MANIFEST)],
+        "clean": True,
+    }
+
+
+def task_versions():
+    """Each document's version from git: date and commit of the last change to what it is made from."""
+    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    return {
+        "actions": [(actions.write_versions, [inputs])],
+        "targets": [rel(paths.VERSIONS), *[rel(paths.version_file(name)) for name in DOCS]],
+        # Current while HEAD and the status of the inputs hold (one `git status`, no clock).
+        "uptodate": [lambda: versions.is_current(), config_changed({"inputs": inputs})],
         "clean": True,
     }
 

@@ -111,6 +111,13 @@ def run_tests(pytest_args: list[str]):
     return proc.returncode == 0
 
 
+def write_versions(documents: dict[str, list[str]]):
+    """Each document's version from git (document name -> the files it is made from)."""
+    from coursebuild.versions import write
+
+    write(documents)
+
+
 def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
     """(id, source, xref file, path of the full notes' PDF relative to the document's PDF) each."""
     from coursebuild.xref import write_xref

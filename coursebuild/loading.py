@@ -58,7 +58,6 @@ class Plan:
     chapters: tuple[Entry, ...]
     homework: tuple[Entry, ...]
     docs: dict          # document name -> coursebuild.documents.Document
-    engine_inputs: tuple  # the TeX engine and format the precompiled preamble is made with
     # From the hand-written sources, not the syllabus (rescanned, cheaply, when one is edited):
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
@@ -106,7 +105,6 @@ def plan() -> Plan:
             chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
             homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
             docs=docs,
-            engine_inputs=tuple(engine_inputs()),
         ))
     try:
         atomic.write_bytes(_PLAN_CACHE, pickle.dumps((syllabus_key, sources_key, result)))
@@ -132,12 +130,6 @@ def _with_sources(result: Plan) -> Plan:
     except NotUtf8Error as exc:
         _exit(str(exc))
     return replace(result, figures=figures, cites=citing)
-
-
-def engine_inputs() -> list[str]:
-    from coursebuild.preamble import engine_inputs as found
-
-    return found()
 
 
 def syllabus_and_documents():

@@ -20,8 +20,9 @@ BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference f
 BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
 DIST = ROOT / "dist"
 UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
-FORMAT = BUILD / "fmt" / "course.fmt"
-STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/  # the shared preamble, precompiled (coursebuild/preamble.py)
+FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
+STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
+VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
 
 
 def chapter_source(chapter_id: str) -> Path:
@@ -35,6 +36,11 @@ def homework_source(homework_id: str) -> Path:
 def xref_file(stem: str) -> Path:
     """Labels of other chapters that a chapter's own PDF refers to, taken from the full notes."""
     return BUILD_TEX / f"{stem}-xref.tex"
+
+
+def version_file(doc_name: str) -> Path:
+    """The document's version (\\courseversion), which its wrapper inputs: rewritten only when it changes."""
+    return BUILD_TEX / f"{doc_name}-version.tex"
 
 
 def xref_used(doc_name: str) -> Path:

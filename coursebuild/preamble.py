@@ -7,11 +7,13 @@ shared part is skipped and without it (latexmk by hand) the same file is read as
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from corelib import atomic
 from coursebuild import paths
 from coursebuild.latex import LatexError, environment
 
@@ -19,20 +21,72 @@ from coursebuild.latex import LatexError, environment
 DRIVER = "\\input{preamble}\n\\csname endofdump\\endcsname\n"
 
 
-def engine_inputs() -> list[str]:
-    """Files whose change means another TeX Live: the engine and the pdflatex format it starts from."""
-    found = []
-    engine = shutil.which("pdftex")
-    if engine:
-        found.append(os.path.realpath(engine))
+MANIFEST = paths.FORMAT.with_name("course.inputs.json")
+
+
+def _engine() -> str | None:
+    found = shutil.which("pdftex")
+    return os.path.realpath(found) if found else None
+
+
+def _kernel_files() -> list[str]:
+    """What pdflatex.fmt, which the dump starts from, is made of: the LaTeX kernel and the list of
+    hyphenation patterns (pdflatex.fmt itself is no input to compare: each re-dump stamps its date)."""
     try:
-        out = subprocess.run(["kpsewhich", "-engine=pdftex", "pdflatex.fmt"], capture_output=True, text=True,
-                             timeout=30).stdout.strip()
+        out = subprocess.run(["kpsewhich", "latex.ltx", "language.dat"], capture_output=True, text=True,
+                             timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
-        out = ""
-    if out:
-        found.append(os.path.realpath(out))
+        return []
+    return [os.path.realpath(p) for p in out.split()]
+
+
+def _read_during_dump(fls: Path) -> list[str]:
+    """Every file the dump read (pdftex -recorder): the preamble and each package it loads."""
+    found = []
+    for line in fls.read_text(errors="replace").splitlines() if fls.is_file() else []:
+        if line.startswith("INPUT "):
+            path = os.path.realpath(os.path.join(paths.ROOT, line[6:]))
+            # Not the driver (written anew by each dump) nor the format pdflatex.fmt.
+            if (not path.endswith(".fmt") and os.path.isfile(path) and not paths.rel(path).startswith("build/")
+                    and paths.rel(path) not in found):
+                found.append(paths.rel(path))
     return found
+
+
+def _sha256(path: str) -> str:
+    import hashlib
+
+    with open(paths.ROOT / path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _fingerprint(path: str) -> dict:
+    st = os.stat(paths.ROOT / path)
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(path)}
+
+
+def is_current(target: Path = paths.FORMAT, manifest: Path = MANIFEST) -> bool:
+    """Whether the format was dumped from the files there now: the same engine, and every file the
+    dump read (preamble, course.sty, notation.tex, the packages, the kernel) with the same content.
+
+    Decided from the format's own manifest, not from doit's state, so that a format restored from
+    a cache (the publishing workflow keeps build/fmt/) is reused. A file whose size and time are
+    those recorded is not read again: a build with nothing to do only stats some hundred files.
+    """
+    try:
+        recorded = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        return False
+    if not target.is_file() or recorded.get("engine") != _engine():
+        return False
+    for path, was in recorded.get("files", {}).items():
+        try:
+            st = os.stat(paths.ROOT / path)  # recorded relative to the project where inside it
+            if (st.st_size, st.st_mtime_ns) != (was["size"], was["mtime_ns"]) and _sha256(path) != was["sha256"]:
+                return False
+        except (OSError, KeyError, TypeError):
+            return False
+    return True
 
 
 def build_format(target: Path = paths.FORMAT) -> Path:
@@ -44,7 +98,7 @@ def build_format(target: Path = paths.FORMAT) -> Path:
     job = target.stem
     driver = workdir / f"{job}-driver.tex"
     driver.write_text(DRIVER, encoding="utf-8")
-    cmd = ["pdftex", "-ini", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+    cmd = ["pdftex", "-ini", "-recorder", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            f"-jobname={job}", f"-output-directory={os.path.relpath(workdir, paths.ROOT)}",
            "&pdflatex", "mylatexformat.ltx", os.path.relpath(driver, paths.ROOT)]
     proc = subprocess.run(cmd, cwd=paths.ROOT, env=environment(), capture_output=True, text=True,
@@ -56,5 +110,11 @@ def build_format(target: Path = paths.FORMAT) -> Path:
                   if ln.startswith("!") or ".tex:" in ln or ".sty:" in ln][:5]
         raise LatexError("\n".join([f"LaTeX failed to precompile the shared preamble ({paths.rel(paths.PREAMBLE)})",
                                     *[f"  {ln}" for ln in errors], f"  full log: {paths.rel(log)}"]))
+    engine = _engine()
+    read = _read_during_dump(workdir / f"{job}.fls")
+    files = {p: _fingerprint(p) for p in dict.fromkeys([*map(paths.rel, paths.STYLE_FILES), *read, *_kernel_files()])}
+    manifest = target.with_name(MANIFEST.name)
+    manifest.unlink(missing_ok=True)  # never a manifest that vouches for another format
     os.replace(built, target)
+    atomic.write_text(manifest, json.dumps({"engine": engine, "files": files}, indent=1, sort_keys=True) + "\n")
     return target

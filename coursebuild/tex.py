@@ -17,6 +17,9 @@ def context(doc: Document, s: Syllabus) -> dict:
         "template_name": doc.template,
         "pdf_title": doc.title if doc.kind == "notes" else f"{s.course.title}: {doc.title}",
         "has_citations": cites(doc.sources, without_solutions=doc.kind == "homework"),
+        # Its version is a file of its own (from git, by the versions task), so that a new commit
+        # recompiles only the documents whose version it changed, and re-renders no wrapper.
+        "version_name": paths.version_file(doc.name).name,
     }
     if doc.kind == "notes":
         ctx["chapters"] = s.chapters
