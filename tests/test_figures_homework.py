@@ -113,4 +113,54 @@ def test_exact_max_quantile_is_the_binomial_quantile_for_one_class():
     assert hc.exact_max_quantile(n, 0.5, 1, 0.95) == pytest.approx(values[np.argmax(cdf >= 0.95)])
 
 
-test_quick_mode_is_deterministic = figure_determinism_test("hoeffding_check")
+
+# ----------------------------------------------------------------------------------------------
+# hw6_logistic_variants: (b) symmetric support vectors remove the 1/log t term, (c) close points
+# delay eta t L(w_t) -> ||w_hat||^2.
+from figgen import hw6_logistic_variants as hw6  # noqa: E402
+
+
+def check_hw6(data: dict, cfg: dict) -> list[str]:
+    """(b) equal dual weights and w_tilde parallel to w_hat (cross product zero to solver
+    accuracy); the angle drops by at least a factor 5 over the last decade, while with the default
+    data the 1/log t law allows at most log(T)/log(T/10) up to 30 % (transients). (c) the relative
+    gap of eta t L(w_t) at the end exceeds that of the default data by a factor at least 10."""
+    problems = []
+    dual = data["symmetric_dual"][data["symmetric_dual"] > 0]
+    if len(dual) != 2 or abs(dual[0] - dual[1]) > 1e-4 * dual.max():
+        problems.append(f"symmetric data: dual weights {dual}")
+    wt, wh = data["symmetric_w_tilde"][0], data["symmetric_w_hat"]
+    if abs(wt[0] * wh[1] - wt[1] * wh[0]) > 1e-4 * np.linalg.norm(wt) * np.linalg.norm(wh):
+        problems.append("symmetric data: w_tilde not parallel to w_hat")
+    T = cfg["iterations"]
+    drop = {n: hw6.angle_at(data, n, T / 10) / hw6.angle_at(data, n, T) for n in ("base", "symmetric")}
+    if drop["symmetric"] < 5:
+        problems.append(f"symmetric data: the angle drops by {drop['symmetric']:.3g} over the last decade")
+    if drop["base"] > 1.3 * np.log(T) / np.log(T / 10):
+        problems.append(f"default data: the angle drops by {drop['base']:.3g}, faster than 1/log t")
+    gap = {n: abs(data[f"{n}_eta_t_loss"][-1, 0] / np.sum(data[f"{n}_w_hat"] ** 2) - 1) for n in ("base", "close")}
+    if gap["close"] < 10 * gap["base"]:
+        problems.append(f"close points: final gap {gap['close']:.3g} not far above the default {gap['base']:.3g}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def hw6_run():
+    data, meta = quick_data("hw6_logistic_variants")
+    return data, meta["config"]
+
+
+def test_hw6_variants(hw6_run):
+    data, cfg = hw6_run
+    assert check_hw6(data, cfg) == []
+
+
+def test_hw6_check_fails_on_wrong_data(hw6_run):
+    data, cfg = hw6_run
+    # the symmetric run replaced by the default one (the 1/log t decay), or the close-point run by it
+    swapped = {**data, **{f"symmetric_{k}": data[f"base_{k}"] for k in ("t", "angle", "dual", "w_tilde", "w_hat")}}
+    assert check_hw6(swapped, cfg)
+    assert check_hw6({**data, "close_eta_t_loss": data["base_eta_t_loss"]}, cfg)
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("hoeffding_check", "hw6_logistic_variants")
