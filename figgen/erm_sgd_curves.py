@@ -60,11 +60,16 @@ def null_risk(sigma: float, u: np.ndarray, c: np.ndarray, nodes: int = 80) -> fl
     return float(sigma**2 + second)
 
 
-def least_squares_test(x_train, y_train, x_test, y_test) -> np.ndarray:
-    """Test loss of least squares with an intercept, fitted on each seed's training set."""
+def least_squares_fit(x_train, y_train) -> np.ndarray:
+    """(seeds, d + 1): least squares with an intercept (last entry) on each seed's training set."""
     ones = np.ones(x_train.shape[:2] + (1,))
     design = np.concatenate([x_train, ones], axis=2)
-    coef = np.stack([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(design, y_train)])
+    return np.stack([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(design, y_train)])
+
+
+def least_squares_test(x_train, y_train, x_test, y_test) -> np.ndarray:
+    """Test loss of least squares with an intercept, fitted on each seed's training set."""
+    coef = least_squares_fit(x_train, y_train)
     pred = x_test @ coef[:, :-1].T + coef[:, -1]                      # (n_test, seeds)
     return ((pred - y_test[:, None]) ** 2).mean(axis=0)
 
@@ -161,6 +166,9 @@ def compute(cfg: dict, device: str) -> dict:
         "test": np.stack(test_curve, axis=1),
         "null_risk": np.float64(ref_null),        # risk of the predictor 0 (exact up to quadrature)
         "ols_test": ref_ols,                      # (seeds,) test loss of least squares
+        # Its fitted coefficients (seeds, d + 1; intercept last), so that the least-squares line
+        # can be recomputed from the saved data alone (with the teacher below).
+        "ols_coef": least_squares_fit(x_train.double().numpy(), y_train.double().numpy()),
         # The teacher, so that the null risk can be recomputed from the saved data alone.
         "teacher_u": u.double().numpy(), "teacher_c": c.double().numpy(),
     }

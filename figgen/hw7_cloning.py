@@ -83,6 +83,13 @@ def compute(cfg: dict, device: str) -> dict:
     return out
 
 
+def run_start(vcfg: dict, d: int) -> float:
+    """The time the run starts from: t_S + tau_start snapped to the dt grid (sc.cloning steps from
+    round(t_start / dt) dt)."""
+    t_s = sc.speciation_time(vcfg["m2_per_dim"] * d, vcfg["s2"])
+    return round((t_s + vcfg["tau_start"]) / vcfg["dt"]) * vcfg["dt"]
+
+
 def theories(name: str, tau, d: int, cfg: dict) -> dict[str, np.ndarray]:
     """The closed forms a variant's points are compared with."""
     vcfg = variants(cfg)[name]
@@ -90,9 +97,18 @@ def theories(name: str, tau, d: int, cfg: dict) -> dict[str, np.ndarray]:
     t_s = sc.speciation_time(m2, vcfg["s2"])
     out = {"start from P_T": sc.phi_theory(t_s + np.asarray(tau), m2, vcfg["s2"])}
     if name == "late":
-        out["start from N(0, I)"] = phi_gaussian_start(t_s + np.asarray(tau), t_s + vcfg["tau_start"], m2,
+        out["start from N(0, I)"] = phi_gaussian_start(t_s + np.asarray(tau), run_start(vcfg, d), m2,
                                                        vcfg["s2"])
     return out
+
+
+def late_deficit(cfg: dict, d: int, num: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """tau from tau_min to the run's start and the deficit phi_{P_T} - phi_{N(0, I)} there."""
+    vcfg = variants(cfg)["late"]
+    t_s = sc.speciation_time(vcfg["m2_per_dim"] * d, vcfg["s2"])
+    tau = np.linspace(vcfg["tau_min"], run_start(vcfg, d) - t_s, num)
+    th = theories("late", tau, d, cfg)
+    return tau, th["start from P_T"] - th["start from N(0, I)"]
 
 
 def plot(data: dict, cfg: dict):
@@ -120,8 +136,11 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     """Simulated and theoretical phi at the quoted tau, per variant and dimension:
     sim_<variant>_<d>_<tau>, th_<variant>_<d>_<tau> (start from P_T), gs_late_<d>_<tau> (start from
-    N(0, I) at t_S + tau_start_late), and the largest deviation of each variant from its theory
-    (the late start against the Gaussian-start law)."""
+    N(0, I) at t_S + tau_start_late, on the run's dt grid), the largest deviation of each variant
+    from its theory (the late start against the Gaussian-start law), and the predicted deficit of
+    the late start: deficit_late_max (over tau and dims), deficit_late_below (|deficit| at
+    tau <= -0.5), band2_late (two binomial standard errors of the run at the start, largest d),
+    se_late_1e4 and deficit_late_start_in_se_1e4 (the same with 10^4 trajectories)."""
     params = {}
     for name in ("base", "wide", "late"):
         worst = 0.0
@@ -140,4 +159,15 @@ def caption_params(data: dict, cfg: dict) -> dict:
                 if "start from N(0, I)" in th:
                     params[f"gs_{name}_{d}_{label}"] = round(float(th["start from N(0, I)"][i]), 3)
         params[f"maxdev_{name}"] = round(worst, 3)
+    # The predicted deficit of the late start (largest over tau and both dimensions), how close the
+    # two laws are at tau <= -0.5, and the deficit at the start against binomial standard errors.
+    deficits = [late_deficit(cfg, d) for d in cfg["dims"]]
+    params["deficit_late_max"] = round(max(float(df.max()) for _, df in deficits), 3)
+    params["deficit_late_below"] = round(max(float(np.abs(df[tau <= -0.5]).max()) for tau, df in deficits), 3)
+    d = cfg["dims"][-1]
+    at_start = float(deficits[-1][1][-1])
+    phi = float(theories("late", deficits[-1][0][-1:], d, cfg)["start from N(0, I)"][0])
+    params["band2_late"] = round(2 * math.sqrt(phi * (1 - phi) / cfg["n_traj"]), 3)
+    params["se_late_1e4"] = round(math.sqrt(phi * (1 - phi) / 1e4), 3)
+    params["deficit_late_start_in_se_1e4"] = round(at_start / math.sqrt(phi * (1 - phi) / 1e4), 1)
     return params

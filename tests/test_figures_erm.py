@@ -181,6 +181,40 @@ def test_sgd_null_risk_recomputed_from_saved_teacher(sgd):
     assert null_risk_problems(dict(data, null_risk=1.05 * data["null_risk"]), cfg)
 
 
+def least_squares_problems(data: dict, cfg: dict, samples: int = 200000) -> list[str]:
+    """numpy only, from the saved teacher and least-squares coefficients: the risk sigma^2 +
+    E(f*(x) - <w, x> - b)^2 of each seed's fit, by Monte Carlo over fresh x ~ N(0, I/d), averaged
+    over seeds, agrees with the saved line (the mean test loss over n_test test points) within four
+    standard errors of the two estimates together (the test set is shared by the seeds, so its
+    error is bounded by the largest seed's)."""
+    u, c, coef = data["teacher_u"], data["teacher_c"], data["ols_coef"]
+    d = cfg["d"]
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((samples, d)) / np.sqrt(d)
+    resid2 = ((np.tanh(np.sqrt(d) * x @ u) @ c)[:, None] - x @ coef[:, :-1].T - coef[:, -1]) ** 2
+    risk = cfg["sigma"] ** 2 + resid2.mean(axis=0)                       # (seeds,)
+    # The test loss's spread per point: (residual + noise)^2 has variance about that of the
+    # residual^2 plus 2 sigma^4 + 4 sigma^2 E residual^2 (Gaussian noise).
+    var_test = resid2.var(axis=0) + 2 * cfg["sigma"] ** 4 + 4 * cfg["sigma"] ** 2 * resid2.mean(axis=0)
+    tol = 4 * (np.sqrt(var_test.max() / cfg["n_test"]) + np.sqrt(resid2.var(axis=0).max() / samples))
+    line = float(data["ols_test"].mean())
+    if abs(risk.mean() - line) > tol:
+        return [f"least-squares line {line:.4f}, recomputed from the coefficients {risk.mean():.4f}"]
+    return []
+
+
+def test_sgd_least_squares_line_recomputed_from_saved_coefficients(sgd):
+    data, cfg = sgd
+    assert data["ols_coef"].shape == (cfg["seeds"], cfg["d"] + 1)
+    assert least_squares_problems(data, cfg) == []
+    # Seen to fail: the slopes doubled, or a line 10 % too high (the tolerance, about 6 %, is set
+    # by the 8000 test points).
+    wrong = data["ols_coef"].copy()
+    wrong[:, :-1] *= 2.0
+    assert least_squares_problems(dict(data, ols_coef=wrong), cfg)
+    assert least_squares_problems(dict(data, ols_test=1.1 * data["ols_test"]), cfg)
+
+
 def test_sgd_overfitting_story(sgd):
     data, cfg = sgd
     assert check_overfitting_story(data, cfg) == []

@@ -376,3 +376,17 @@ def test_collapse_markers_recomputed_from_saved_points(collapse):
 
 
 test_quick_mode_is_deterministic = figure_determinism_test("collapse_time", "hw7_cloning", "speciation_cloning")
+
+
+def test_hw7_gaussian_start_law_starts_where_the_run_starts(hw7):
+    # The late-start law is evaluated at the run's own start (t_S + tau_start on the dt grid): the
+    # first cloning time of the run is that start, and the quoted deficit is largest there.
+    data, cfg = hw7
+    vcfg = hw7c.variants(cfg)["late"]
+    params = hw7c.caption_params(data, cfg)
+    for d in cfg["dims"]:
+        t_s = sc.speciation_time(vcfg["m2_per_dim"] * d, vcfg["s2"])
+        assert data[f"late_tau_d{d}"].max() == pytest.approx(hw7c.run_start(vcfg, d) - t_s, abs=1e-9)
+        tau, deficit = hw7c.late_deficit(cfg, d)
+        assert np.argmax(deficit) == len(tau) - 1
+    assert params["deficit_late_below"] < params["deficit_late_max"]

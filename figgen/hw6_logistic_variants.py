@@ -1,0 +1,97 @@
+"""Homework 6, computational exercise (b) and (c): the run of figgen/logistic_implicit_bias.py with
+symmetric support vectors (part (b)) and with other points close to the margin (part (c)).
+
+Each variant is logistic_implicit_bias.compute on its quick configuration with one key changed and
+a single step size (eta = eta_fraction / beta), so that the numbers the solutions quote are those a
+student obtains by editing CONFIG["quick"] as the exercise says (up to the other step size, which
+the exercise does not use). Theory: the module docstring of logistic_implicit_bias (Soudry et al.
+2018): with support vectors of equal dual weights in a symmetric configuration, w_tilde is parallel
+to w_hat and the 1/log t term of the angle vanishes; a point of relative margin m > 1 perturbs the
+iterate by a term decaying like t^{-(m-1)}, so eta t L(w_t) approaches ||w_hat||^2 slowly when m is
+close to 1.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from figgen import logistic_implicit_bias as lib
+
+CONFIG = {
+    "quick": {"iterations": 100000, "num_checkpoints": 120, "points_per_class": 10,
+              "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [1.0],
+              "support_vectors": [[0.5, 1.0], [0.5, -0.25]],
+              "symmetric_support_vectors": [[0.5, 0.5], [0.5, -0.5]], "close_margin": 1.2, "seed": 0},
+    "full": {"iterations": 3000000, "num_checkpoints": 300, "points_per_class": 10,
+             "min_margin": 3.0, "rotation_deg": 25.0, "eta_fractions": [1.0],
+             "support_vectors": [[0.5, 1.0], [0.5, -0.25]],
+             "symmetric_support_vectors": [[0.5, 0.5], [0.5, -0.5]], "close_margin": 1.2, "seed": 0},
+}
+
+VARIANTS = ("base", "symmetric", "close")
+
+
+def variants(cfg: dict) -> dict[str, dict]:
+    keys = ("iterations", "num_checkpoints", "points_per_class", "min_margin", "rotation_deg",
+            "eta_fractions", "support_vectors", "seed")
+    base = {k: cfg[k] for k in keys}
+    return {"base": base,
+            "symmetric": {**base, "support_vectors": cfg["symmetric_support_vectors"]},
+            "close": {**base, "min_margin": cfg["close_margin"]}}
+
+
+def compute(cfg: dict, device: str) -> dict:
+    out = {}
+    for name, vcfg in variants(cfg).items():
+        run = lib.compute(vcfg, device)
+        for key in ("t", "angle", "eta_t_loss", "w_hat", "dual", "w_tilde"):
+            out[f"{name}_{key}"] = run[key]
+    return out
+
+
+def angle_at(data: dict, name: str, t: float) -> float:
+    ts = data[f"{name}_t"]
+    return float(data[f"{name}_angle"][np.argmin(np.abs(ts - t)), 0])
+
+
+def plot(data: dict, cfg: dict):
+    from figgen.core.style import PALETTE, new_figure
+
+    fig, (ax1, ax2) = new_figure(rel_width=1.0, ncols=2)
+    colours = {"base": PALETTE["blue"], "symmetric": PALETTE["vermillion"], "close": PALETTE["green"]}
+    labels = {"base": "default", "symmetric": "(b) symmetric", "close": rf"(c) margin {cfg['close_margin']:g}"}
+    for name in VARIANTS:
+        t = data[f"{name}_t"]
+        ang = data[f"{name}_angle"][:, 0]
+        keep = ang > 0
+        ax1.plot(t[keep], ang[keep], color=colours[name], label=labels[name])
+        ax2.plot(t, data[f"{name}_eta_t_loss"][:, 0], color=colours[name], label=labels[name])
+    ax2.axhline(float(np.sum(data["base_w_hat"] ** 2)), color=PALETTE["black"], lw=0.8,
+                label=r"$\|\hat w\|^2$")
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.set_xlabel("iteration $t$")
+    ax1.set_yscale("log")
+    ax1.set_ylabel(r"angle$(w_t, \hat w)$ (rad)")
+    ax2.set_ylabel(r"$\eta\, t\, L(w_t)$")
+    ax2.set_ylim(0, 1.6 * float(np.sum(data["base_w_hat"] ** 2)))
+    ax1.legend(fontsize=6)
+    return fig
+
+
+def caption_params(data: dict, cfg: dict) -> dict:
+    """Per variant: the angle (radians) at t = 10^3, 10^4, 10^5, its drop factor over the last
+    decade, the relative gap of eta t L(w_t) to ||w_hat||^2 at the end (per cent), and the dual
+    weights of the symmetric data."""
+    params = {}
+    T = cfg["iterations"]
+    for name in VARIANTS:
+        for k in (3, 4, 5):
+            if 10 ** k <= T:
+                params[f"{name}_angle_1e{k}"] = f"{angle_at(data, name, 10 ** k):.2g}"
+        params[f"{name}_drop_last_decade"] = f"{angle_at(data, name, T / 10) / max(angle_at(data, name, T), 1e-300):.3g}"
+        gap = data[f"{name}_eta_t_loss"][-1, 0] / np.sum(data[f"{name}_w_hat"] ** 2) - 1
+        params[f"{name}_final_gap_percent"] = round(100 * float(gap), 2)
+    dual = data["symmetric_dual"]
+    params["symmetric_duals"] = ", ".join(f"{a:.3f}" for a in dual[dual > 0])
+    params["symmetric_w_hat_norm_sq"] = round(float(np.sum(data["symmetric_w_hat"] ** 2)), 3)
+    return params
