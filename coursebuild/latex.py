@@ -93,6 +93,9 @@ def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> 
     log = outdir / f"{jobname}.log"
     log_text = log.read_text(errors="replace") if log.is_file() else ""
     if proc.returncode != 0:
+        # latexmk reruns only for inputs it recorded: one that was missing when the run failed (a
+        # figure not made yet) is not among them, so after a failure the next build starts afresh.
+        (outdir / f"{jobname}.fdb_latexmk").unlink(missing_ok=True)
         match = _FILE_LINE.search(log_text)
         stale = match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)

@@ -45,6 +45,11 @@ def test_latex_error_names_the_source_line_and_keeps_the_old_pdf(fixture_copy):
     assert re.search(r"full log: build/latex/[\w-]+/[\w-]+\.log", output)
     assert "Traceback" not in output
     assert (c.root / "dist/lecture-notes.pdf").read_bytes() == before
+    # Once the error is fixed, the next build completes.
+    lines.pop(4)
+    chapter.write_text("\n".join(lines) + "\n")
+    c.doit()
+    assert c.ran() == set()
 
 
 def test_undefined_reference_fails_the_build(fixture_copy):
@@ -168,3 +173,25 @@ def test_two_clean_builds_are_byte_identical(fixture_course, tmp_path):
     second = Course(make_fixture_course(tmp_path / "second"))
     second.doit()
     assert output_checksums(second.root) == fixture_course.initial
+
+
+def test_a_document_that_failed_on_a_missing_figure_builds_once_the_figure_exists(fixture_copy):
+    # A first compilation that failed because a figure was not made yet (here: deleted, and the
+    # chapter compiled by hand) must not be repeated from latexmk's records once the figure exists.
+    import shutil
+
+    c = fixture_copy
+    for suffix in (".tex", ".pdf"):
+        (c.root / "figures" / f"ols_learning_curve{suffix}").unlink()
+    doc = "01-convex-sets"
+    shutil.rmtree(c.root / "build" / "latex" / doc)
+    failed = subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
+                             "from coursebuild import actions, paths; import sys; "
+                             f"d = paths.BUILD_TEX / '{doc}.tex'; "
+                             f"r = actions.compile_pdf('{doc}', str(d), str(paths.BUILD_LATEX / '{doc}'), "
+                             f"str(paths.BUILD / 'scratch.pdf')); sys.exit(0 if r is True else 3)"],
+                            cwd=c.root, capture_output=True, text=True)
+    assert failed.returncode == 3, failed.stdout + failed.stderr
+    proc = c.doit()
+    assert "figure:ols_learning_curve" in proc.stdout
+    assert "Figure 1.1" in " ".join(c.pdf_text(f"dist/notes/{doc}.pdf").split())
