@@ -4,6 +4,8 @@ hoeffding_check (hw1): the simulated tail of the mean of n coins against the exa
 within a few binomial standard errors, and below Hoeffding's bound; the simulated quantile of the
 largest of K deviations against the exact law of the maximum (DKW band of the run's size), and
 below the union bound.
+hw6_logistic_variants (hw6 (b), (c)) and hw5_latent_variable (hw5, double descent (c) and (d)):
+what the solutions say of the runs, and the limit of (d) against the ridge formula.
 Every check is also run on deliberately wrong data and must fail there.
 """
 from __future__ import annotations
@@ -163,4 +165,93 @@ def test_hw6_check_fails_on_wrong_data(hw6_run):
     assert check_hw6({**data, "close_eta_t_loss": data["base_eta_t_loss"]}, cfg)
 
 
-test_quick_mode_is_deterministic = figure_determinism_test("hoeffding_check", "hw6_logistic_variants")
+# ----------------------------------------------------------------------------------------------
+# hw5_latent_variable: (c) double descent of min-norm least squares in the latent-variable model,
+# whose second descent goes below the first minimum towards the limit of (d).
+from figgen import hw5_latent_variable as hw5  # noqa: E402
+
+
+def median_interval(errors: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """Distribution-free confidence interval of the median per row (sign test): the order
+    statistics j and N + 1 - j, with j the number of draws below the median exceeded with
+    probability about Phi(-z) (normal approximation of Bin(N, 1/2))."""
+    N = errors.shape[1]
+    j = max(1, int(np.floor(N / 2 - z * math.sqrt(N) / 2)))
+    srt = np.sort(errors, axis=1)
+    return srt[:, j - 1], srt[:, N - j]
+
+
+def check_hw5_latent(data: dict, cfg: dict) -> list[str]:
+    """What the solution of (c) says of the median curve, on the medians of the draws: a first
+    minimum strictly inside gamma < 1, the peak at a grid point next to gamma = 1 with the mean
+    above the median there (heavy tail), a decrease at every grid step from the peak to the largest
+    p, and a last point below the first minimum. Against the theory of (d): the last point lies
+    above the closed-form limit by more than the sampling error of its median (sign-test interval
+    at Z_MED), and the p = infinity ridge fit of the same draws has a mean error within Z_MEAN
+    standard errors of the limit (the finite-n correction of the ridge formula is far below that
+    standard error at k = 20)."""
+    problems = []
+    g, errs = data["gamma"], data["errors"]
+    med = np.median(errs, axis=1)
+    if not np.allclose(med, data["median"], rtol=1e-12):
+        problems.append("stored medians are not the medians of the draws")
+    under = np.flatnonzero(g < 1)
+    i_min = int(under[np.argmin(med[under])])
+    if i_min in (under[0], under[-1]):
+        problems.append(f"no interior first minimum below gamma = 1 (minimum at gamma = {g[i_min]})")
+    i_peak = int(np.argmax(med))
+    nearest = np.argsort(np.abs(np.log(g)))[:2]
+    if i_peak not in nearest:
+        problems.append(f"peak at gamma = {g[i_peak]}, not next to 1")
+    if data["mean"][i_peak] <= med[i_peak]:
+        problems.append("mean not above the median at the peak")
+    if np.any(np.diff(med[i_peak:]) >= 0):
+        problems.append("median does not decrease at every step after the peak")
+    if med[-1] >= med[i_min]:
+        problems.append("second descent not below the first minimum")
+    limit = hw5.limit_terms(cfg["n"], cfg["k"], cfg["sigma"])["error"]
+    # 3.5 (sign test) and 4 (normal) standard errors, two tests: a false alarm below 1e-3.
+    lo, _ = median_interval(errs, 3.5)
+    if lo[-1] <= limit:
+        problems.append(f"last point not above the limit {limit:.4f} beyond its sampling error (lower end {lo[-1]:.4f})")
+    ridge = data["ridge_errors"]
+    se = ridge.std(ddof=1) / math.sqrt(len(ridge))
+    if abs(ridge.mean() - limit) > 4.0 * se:
+        problems.append(f"ridge fit on z: mean error {ridge.mean():.4f}, limit {limit:.4f} (se {se:.4f})")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def hw5_run():
+    data, meta = quick_data("hw5_latent_variable")
+    return data, meta["config"]
+
+
+def test_hw5_latent_variable(hw5_run):
+    data, cfg = hw5_run
+    assert check_hw5_latent(data, cfg) == []
+
+
+def _with_errors(data: dict, errors: np.ndarray) -> dict:
+    return {**data, "errors": errors, "median": np.median(errors, axis=1), "mean": errors.mean(axis=1)}
+
+
+def test_hw5_latent_variable_check_fails_on_wrong_data(hw5_run):
+    data, cfg = hw5_run
+    # the run of a wrong number of factors (k = 40: the limit of (d) moves from 0.283 to 0.33)
+    wrong_k = hw5.compute({**cfg, "k": 40, "reps": 10}, "cpu")
+    assert check_hw5_latent(wrong_k, cfg)
+    # the limit shifted: the ridge fit of (d) and the tail of the curve 0.02 lower
+    assert check_hw5_latent({**data, "ridge_errors": data["ridge_errors"] - 0.02}, cfg)
+    tail = data["gamma"] >= 10
+    errors = data["errors"].copy()
+    errors[tail] -= 0.02
+    assert check_hw5_latent(_with_errors(data, errors), cfg)
+    # no second descent below the first minimum (the overparametrised errors raised by 0.5)
+    errors = data["errors"].copy()
+    errors[data["gamma"] > 1] += 0.5
+    assert check_hw5_latent(_with_errors(data, errors), cfg)
+
+
+test_quick_mode_is_deterministic = figure_determinism_test("hoeffding_check", "hw6_logistic_variants",
+                                                           "hw5_latent_variable")
