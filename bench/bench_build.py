@@ -4,7 +4,8 @@
 
 1. no-op `./doit` on the whole course vs a bare `doit` run of 40 trivial up-to-date tasks;
 2. one chapter edited: `./doit chapter:NN` (the precompiled preamble) vs latexmk run directly on
-   that chapter (no format), after the same kind of edit;
+   that chapter (no format), after the same kind of edit; and the compilation alone (latexmk with
+   the format, as the build runs it) against the same baseline;
 3. one chapter edited under `./doit watch`: from the save to the chapter's new PDF, vs latexmk on
    that chapter alone;
 4. one chapter edited, the whole `./doit` (chapter, full notes, renumbering, page) vs latexmk run
@@ -67,6 +68,18 @@ def bare_latexmk(root: Path, names, outdir: str = "build/bench-latexmk") -> floa
         subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-silent",
                         f"-outdir={outdir}/{name}", f"build/tex/{name}.tex"], cwd=root, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **latex_env(root)})
+    return time.perf_counter() - start
+
+
+def latexmk_with_format(root: Path) -> float:
+    """The chapter's compilation as the build runs it, without doit around it."""
+    env = {**os.environ, **latex_env(root), "TEXFORMATS": "build/fmt" + os.pathsep, "openin_any": "p",
+           "openout_any": "p"}
+    start = time.perf_counter()
+    subprocess.run(["latexmk", "-pdf", "-pdflatex=pdflatex -fmt=course %O %S", "-interaction=nonstopmode",
+                    "-halt-on-error", "-silent", "-recorder", f"-outdir=build/latex/{CHAPTER}", f"-jobname={CHAPTER}",
+                    f"build/tex/{CHAPTER}.tex"], cwd=root, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -135,11 +148,14 @@ def main() -> int:
         rows.append(row("no-op `./doit` (whole course)", noop, base, "bare doit, 40 trivial tasks", "at most 1.5 x"))
 
         bare_latexmk(root, [CHAPTER, "lecture-notes"])  # the baseline's own first, complete run
-        chapter_ours, chapter_base, all_ours, all_base = [], [], [], []
+        chapter_ours, chapter_base, all_ours, all_base, compile_only = [], [], [], [], []
         for i in range(args.repeat):
             edit(root, i)
             chapter_ours.append(timed(doit + [f"chapter:{CHAPTER}"], root))
             timed(doit, root)  # the rest, back to an up-to-date build
+            edit(root, 30 + i)
+            compile_only.append(latexmk_with_format(root))
+            timed(doit, root)
             edit(root, 50 + i)
             chapter_base.append(bare_latexmk(root, [CHAPTER]))
             all_base.append(chapter_base[-1] + bare_latexmk(root, ["lecture-notes"]))
@@ -147,6 +163,8 @@ def main() -> int:
             all_ours.append(timed(doit, root))
         rows.append(row("one chapter edited, `./doit chapter:NN` (precompiled preamble)", chapter_ours, chapter_base,
                         "latexmk on that chapter", "at most 0.6 x"))
+        rows.append(row("one chapter edited, its compilation alone (latexmk with the format)", compile_only,
+                        chapter_base, "latexmk on that chapter", ""))
         watch = watch_latency(root, args.repeat)
         rows.append(row("one chapter edited, `./doit watch`: save to the chapter's PDF", watch, chapter_base,
                         "latexmk on that chapter", "at most 1.2 x"))
