@@ -35,15 +35,20 @@ _QUICK: dict = {}
 
 
 def quick_data(name: str):
-    """(arrays, meta) of a figure computed in quick mode on the CPU, once per test session.
+    """(arrays, meta) of a figure in quick mode, once per test session.
 
-    The chapter tests and the determinism test share it, so that no figure is computed more often
-    than the checks need; each caller gets its own copy of the arrays.
+    The build's own quick-mode data when it is current with the code (its recorded hash says so):
+    what the PDFs are drawn from, and what the determinism test then recomputes and compares;
+    otherwise computed here on the CPU. Each caller gets its own copy of the arrays.
     """
+    from figgen.core import status, store
     from figgen.core.runner import run_compute
 
     if name not in _QUICK:
-        _QUICK[name] = run_compute(name, "quick", device="cpu")
+        if status.is_current(name, "quick"):
+            _QUICK[name] = store.load(name, "quick")
+        else:
+            _QUICK[name] = run_compute(name, "quick", device="cpu")
     import copy
 
     return copy.deepcopy(_QUICK[name])
