@@ -106,8 +106,10 @@ def run_tests(pytest_args: list[str]):
     env = {**os.environ, "COURSE_BUILT_BY_DOIT": "1"}
     workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else \
         ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", *workers, "tests", *pytest_args],
-                          cwd=paths.ROOT, env=env)
+    # `./doit test tests/test_build.py` runs that file; without a path, the whole of tests/.
+    named = any(not a.startswith("-") and (paths.ROOT / a.split("::")[0]).exists() for a in pytest_args)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", *workers, *([] if named else ["tests"]),
+                           *pytest_args], cwd=paths.ROOT, env=env)
     return proc.returncode == 0
 
 
