@@ -129,17 +129,10 @@ def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
 
 
 def _figure_env():
-    import multiprocessing
-
+    # Reproducible figure files. Threads need nothing here: the runner gives every computation one
+    # torch and one BLAS thread wherever it runs (figgen/core/threads.py).
     os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
     os.environ.setdefault("FORCE_SOURCE_DATE", "1")
-    # Under `doit -n 2` tasks run in worker processes, two at once: one BLAS/torch thread each,
-    # or the two oversubscribe the cores and run many times slower.
-    if multiprocessing.current_process().name != "MainProcess":
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = "1"
-        if "torch" in sys.modules:
-            sys.modules["torch"].set_num_threads(1)
 
 
 def compute_figure(name: str):

@@ -78,14 +78,6 @@ def figure_determinism_test(*names: str):
     return test_quick_mode_is_deterministic
 
 
-def full_data_figures() -> list[str]:
-    """Figures whose full-mode data is committed (what the PDFs show on a machine without a GPU)."""
-    from figgen.core.paths import figure_names
-    from figgen.core.status import recorded_hash
-
-    return [name for name in figure_names() if recorded_hash(name, "full") is not None]
-
-
 def committed_full_data(name: str):
     """(arrays, meta) of a figure's committed full-mode data, so that theory checks also run on it.
 
