@@ -92,11 +92,12 @@ def committed_full_data(name: str):
 class Course:
     """A copy of the project in a temporary directory, with helpers to run doit in it."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, day: str | None = None):
         self.root = root
+        self.day = day  # the day release dates are judged on (COURSE_DATE), when fixed
 
     def doit(self, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
-        full_env = {**os.environ, **(env or {})}
+        full_env = {**os.environ, **({"COURSE_DATE": self.day} if self.day else {}), **(env or {})}
         full_env.pop("FIGGEN_MODE", None) if env is None or "FIGGEN_MODE" not in env else None
         proc = subprocess.run([str(ROOT / ".venv" / "bin" / "doit"), *args], cwd=self.root, capture_output=True,
                               text=True, env=full_env, timeout=1800)
@@ -134,6 +135,9 @@ PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "
 # The one figure the fixture course shows: cheap (under a second) and with a seed to edit.
 FIXTURE_FIGURE = "ols_learning_curve"
 FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"
+# Every build of the fixture course judges release dates on this day (after all of its own), so
+# that the page, which states the day, is the same whenever a test runs, midnight included.
+FIXTURE_DAY = "2026-06-01"
 
 
 def make_fixture_course(dest: Path) -> Path:
@@ -156,7 +160,7 @@ def fixture_course(tmp_path_factory) -> Course:
 
     `initial` keeps the checksums of that clean build for the reproducibility test.
     """
-    course = Course(make_fixture_course(tmp_path_factory.mktemp("fixture")))
+    course = Course(make_fixture_course(tmp_path_factory.mktemp("fixture")), FIXTURE_DAY)
     course.doit()
     course.initial = output_checksums(course.root)
     return course
@@ -170,7 +174,7 @@ def fixture_copy(fixture_course, tmp_path) -> Course:
     """
     root = tmp_path / "copy"
     shutil.copytree(fixture_course.root, root, symlinks=True)
-    return Course(root)
+    return Course(root, FIXTURE_DAY)
 
 
 @pytest.fixture(scope="session")

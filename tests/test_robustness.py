@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Course, make_fixture_course, output_checksums
+from conftest import FIXTURE_DAY, ROOT, Course, make_fixture_course, output_checksums
 
 pytestmark = pytest.mark.slow
 
@@ -129,8 +129,9 @@ def test_hostile_values_appear_literally_and_nothing_runs(fixture_copy):
 
 
 def _build_and_kill(c: Course, after: float):
+    env = {**os.environ, **({"COURSE_DATE": c.day} if c.day else {})}
     proc = subprocess.Popen([str(ROOT / ".venv/bin/doit")], cwd=c.root, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     time.sleep(after)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -170,7 +171,7 @@ def test_damaged_or_deleted_state_is_rebuilt_not_a_crash(fixture_copy):
 
 def test_two_clean_builds_are_byte_identical(fixture_course, tmp_path):
     # The session's first clean build is one of the pair; this one runs in another directory.
-    second = Course(make_fixture_course(tmp_path / "second"))
+    second = Course(make_fixture_course(tmp_path / "second"), FIXTURE_DAY)
     second.doit()
     assert output_checksums(second.root) == fixture_course.initial
 
