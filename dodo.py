@@ -19,7 +19,7 @@ from figgen.core import status
 # full notes (with the cross-reference numbers it already has), then the renumbering of those
 # whose quoted numbers the new full notes changed.
 BUILD_TASKS = ["figure", "tex", "preamble", "versions", "chapter", "homework", "solutions", "checklist", "notes", "xref",
-               "renumber", "page"]
+               "renumber", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
 DOIT_CONFIG = {
     "default_tasks": BUILD_TASKS,
     # A plain ./doit uses every core; -n 1 still runs one task at a time.
@@ -229,20 +229,115 @@ def task_renumber():
 
 
 def task_page():
-    """The course page dist/index.html, linking every released PDF."""
+    """The course page dist/index.html, linking every released PDF and its HTML page."""
     released = [d for d in DOCS.values() if d.released]
     return {
-        "doc": "course page -> dist/index.html",
+        "doc": "course page -> dist/index.html, linking every released PDF and page",
         "actions": [actions.write_page],
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
-                     rel(DOCS[FULL_NOTES].aux), *[rel(d.pdf) for d in released]],
-        "task_dep": ["renumber"],  # it reads the final PDFs' sizes and page counts
-        "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css")],
+                     rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
+                     *[rel(d.pdf) for d in released], *[rel(d.html) for d in PAGES if d.released]],
+        "task_dep": ["renumber", "html"],  # it reads the final PDFs' sizes and page counts
+        "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST_HTML / paths.HTML_CSS)],
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview()})],
         "clean": True,
     }
+
+
+# The HTML edition (coursebuild/html.py): every chapter, sheet and solutions, and the checklist.
+# A student's sheet is made from its solutions' conversion, without the solutions.
+PAGES = [d for d in DOCS.values() if d.kind != "notes"]
+CONVERTED = [d for d in PAGES if d.kind != "homework"]
+BINDING = rel(paths.LATEXML_BINDINGS / "course.sty.ltxml")
+
+
+def _converted(doc):
+    """The document whose LaTeXML conversion a page is made from."""
+    return DOCS[f"{doc.name}-solutions"] if doc.kind == "homework" else doc
+
+
+def task_svg():
+    """Each figure as SVG for the HTML edition, from its PDF."""
+    for name in FIGURES:
+        yield {
+            "name": name,
+            "doc": f"figures/{name}.pdf -> {rel(paths.html_figure(name))}",
+            "actions": [(actions.svg_figure, [name])],
+            "file_dep": [rel(figpaths.figure_pdf(name))],
+            "targets": [rel(paths.html_figure(name))],
+            "clean": True,
+        }
+
+
+def task_bibxml():
+    """The bibliography for the HTML edition."""
+    return {
+        "actions": [actions.convert_bibliography],
+        "file_dep": [rel(paths.BIBLIOGRAPHY)],
+        "targets": [rel(paths.HTML_BIBLIOGRAPHY)],
+        "clean": True,
+    }
+
+
+def task_latexml():
+    """Convert each document's LaTeX to LaTeXML's XML (the slow step of the HTML edition)."""
+    for doc in CONVERTED:
+        sources = [rel(s) for s in doc.sources if s.exists()]
+        figures = [rel(figpaths.figure_tex(f)) for f in PLAN.figures[doc.name]]
+        yield {
+            "name": doc.name,
+            "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",
+            "actions": [(actions.convert_html, [doc.name, rel(doc.tex), sources])],
+            "file_dep": [rel(doc.tex), *sources, *STYLE, BINDING, *figures, rel(paths.version_file(doc.name))],
+            "targets": [rel(paths.html_xml(doc.name)), rel(paths.html_labels(doc.name))],
+            "clean": True,
+        }
+
+
+def task_htmlrefs():
+    """Numbers and anchors each page quotes from other chapters' pages."""
+    chapters = [(DOCS[c.stem].name, DOCS[c.stem].dist_html.name) for c in PLAN.chapters]
+    names = [d.name for d in CONVERTED]
+    return {
+        "actions": [(actions.write_html_refs, [names, chapters])],
+        "file_dep": [rel(paths.html_labels(n)) for n in names],
+        "targets": [rel(paths.html_refs(n)) for n in names],
+        "clean": True,
+    }
+
+
+def task_htmlpost():
+    """Each page's text as HTML5 with MathML (latexmlpost), references filled in."""
+    for doc in PAGES:
+        source = _converted(doc)
+        yield {
+            "name": doc.name,
+            "doc": f"{rel(paths.html_xml(source.name))} -> {rel(paths.html_article(doc.name))}",
+            "actions": [(actions.write_article, [doc.name, source.name, doc.kind == "homework",
+                                                 rel(doc.sources[0])])],
+            "file_dep": [rel(paths.html_xml(source.name)), rel(paths.html_refs(source.name)),
+                         rel(paths.HTML_BIBLIOGRAPHY)],
+            "targets": [rel(paths.html_article(doc.name))],
+            "clean": True,
+        }
+
+
+def task_html():
+    """Each page of the HTML edition, in dist/html/ once released, with the figures it shows."""
+    for doc in PAGES:
+        yield {
+            "name": doc.name,
+            "doc": f"{doc.title} -> {rel(doc.html)}",
+            "actions": [(actions.write_html_page, [doc.name])],
+            "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"),
+                         rel(paths.version_file(doc.name)),
+                         *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]]],
+            "targets": [rel(doc.html)],
+            "uptodate": [config_changed({"released": doc.released})],
+            "clean": True,
+        }
 
 
 def task_serve():

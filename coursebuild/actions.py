@@ -172,3 +172,54 @@ def write_page():
     except PageError as exc:
         return _fail(str(exc))
     return True
+
+
+def _html(function, *args):
+    from coursebuild.html import HtmlError
+
+    try:
+        function(*args)
+    except HtmlError as exc:
+        return _fail(str(exc))
+    return True
+
+
+def svg_figure(name: str):
+    from coursebuild import html
+
+    return _html(html.svg_figure, name)
+
+
+def convert_bibliography():
+    from coursebuild import html
+
+    return _html(html.convert_bibliography)
+
+
+def convert_html(name: str, tex: str, sources: list[str]):
+    from coursebuild import html
+
+    return _html(html.convert, name, tex, sources)
+
+
+def write_html_refs(pages: list[str], indexed: list[tuple[str, str]]):
+    from coursebuild import html
+
+    return _html(html.write_refs, pages, indexed)
+
+
+def write_article(name: str, xml_name: str, student: bool, source: str):
+    from coursebuild import html
+
+    return _html(html.write_article, name, xml_name, student, source)
+
+
+def write_html_page(name: str):
+    from coursebuild import html
+    from coursebuild.documents import documents
+
+    s = _syllabus()
+    docs = {d.name: d for d in documents(s)}
+    doc = docs[name]
+    return _html(html.write_page, name, html.page_context(doc, s, docs), str(doc.html),
+                 None if doc.released else str(doc.dist_html))

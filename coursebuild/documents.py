@@ -41,6 +41,15 @@ class Document:
         return self.pdf if self.released else paths.DIST / self.pdf.relative_to(paths.UNRELEASED)
 
     @property
+    def html(self) -> Path:
+        """Its page in the HTML edition, published beside the PDFs on the same release date."""
+        return (paths.DIST_HTML if self.released else paths.UNRELEASED / "html") / f"{self.name}.html"
+
+    @property
+    def dist_html(self) -> Path:
+        return paths.DIST_HTML / f"{self.name}.html"
+
+    @property
     def tex(self) -> Path:
         return paths.BUILD_TEX / f"{self.name}.tex"
 

@@ -29,6 +29,7 @@ class Link:
     href: str | None      # None: not released yet
     detail: str           # "PDF, 312 kB, 14 pages" or "available 24 January 2025"
     kind: str
+    html: str | None = None  # its page in the HTML edition, when it has one and is released
 
 
 def human_size(size: int) -> str:
@@ -54,7 +55,8 @@ def section_numbers(aux: Path) -> dict[str, str]:
 
 def _link(doc: Document, label: str, kind: str, release) -> Link:
     if doc.released:
-        return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind)
+        page = doc.html.relative_to(paths.DIST).as_posix() if doc.kind != "notes" else None
+        return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind, page)
     return Link(label, None, f"available {render.long_date(release)}", kind)
 
 
@@ -107,8 +109,14 @@ def render_page(s: Syllabus) -> str:
 
 
 def write_page(s: Syllabus) -> None:
+    from coursebuild import html
+
     atomic.write_text(paths.DIST / "index.html", render_page(s), staging=paths.STAGING)
     atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
+    # The HTML edition's style sheet, and nothing in dist/html/ that no released page shows.
+    html.copy_stylesheet()
+    released = [d for d in documents(s) if d.released and d.kind != "notes"]
+    html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)})
 
 
 def serve(port: int = 8000) -> None:

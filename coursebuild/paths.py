@@ -23,6 +23,12 @@ UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
 FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
 STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
 VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
+# The HTML edition (coursebuild/html.py): LaTeXML's bindings, its work files, the pages.
+LATEXML_BINDINGS = NOTES / "latexml"
+BUILD_HTML = BUILD / "html"
+DIST_HTML = DIST / "html"
+HTML_BIBLIOGRAPHY = BUILD_HTML / "references.bib.xml"
+HTML_CSS = "notes.css"  # templates/notes.css, beside the pages
 
 
 def chapter_source(chapter_id: str) -> Path:
@@ -41,6 +47,29 @@ def xref_file(stem: str) -> Path:
 def version_file(doc_name: str) -> Path:
     """The document's version (\\courseversion), which its wrapper inputs: rewritten only when it changes."""
     return BUILD_TEX / f"{doc_name}-version.tex"
+
+
+def html_xml(doc_name: str) -> Path:
+    return BUILD_HTML / f"{doc_name}.xml"
+
+
+def html_labels(doc_name: str) -> Path:
+    """The labels a document defines, with their anchors and numbers in its page."""
+    return BUILD_HTML / f"{doc_name}.labels.json"
+
+
+def html_refs(doc_name: str) -> Path:
+    """The labels of other chapters that a document's page quotes."""
+    return BUILD_HTML / f"{doc_name}.refs.json"
+
+
+def html_article(doc_name: str) -> Path:
+    """A page's text as latexmlpost made it, before the page template goes around it."""
+    return BUILD_HTML / f"{doc_name}.article.html"
+
+
+def html_figure(figure: str) -> Path:
+    return BUILD_HTML / "figures" / f"{figure}.svg"
 
 
 def xref_used(doc_name: str) -> Path:

@@ -240,6 +240,14 @@ def compute(documents: dict[str, list[str]]) -> dict[str, dict]:
     return versions
 
 
+def read() -> dict[str, dict]:
+    """The versions the last `versions` task wrote (document name -> version; {} without one)."""
+    try:
+        return json.loads(paths.VERSIONS.read_text())["documents"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
 def text(version: dict) -> str:
     """How a document states its version (plain ASCII: a date, a hash and words)."""
     if not version:

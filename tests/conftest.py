@@ -120,18 +120,18 @@ class Course:
 
 
 def output_checksums(root: Path) -> dict[str, str]:
-    """sha256 of every PDF and page in dist/ and every figure PDF: what must be reproducible."""
+    """sha256 of every PDF, page and figure in dist/ and every figure PDF: what must be reproducible."""
     import hashlib
 
     files = [*sorted((root / "dist").rglob("*")), *sorted((root / "figures").glob("*.pdf"))]
     return {str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css")}
+            for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css", ".svg")}
 
 
 # The pipeline's code, as a fixture course copies it: everything but the real course's content.
 PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
             "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/preamble.tex", "notes/course.sty",
-            "notes/notation.tex")
+            "notes/notation.tex", "notes/latexml/")
 # The one figure the fixture course shows: cheap (under a second) and with a seed to edit.
 FIXTURE_FIGURE = "ols_learning_curve"
 FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"

@@ -3,40 +3,16 @@ back what is not out yet, it is valid self-contained HTML, and a real browser sh
 horizontal overflow at a desktop and a phone width."""
 import re
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from browser import OVERFLOWING, launch, parse
 from coursebuild.syllabus import load
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs, self.resources, self.scripts, self.text = [], [], 0, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and "href" in attrs:
-            self.hrefs.append(attrs["href"])
-        if tag in ("link", "img", "iframe", "source", "video", "audio"):
-            self.resources.append(attrs.get("href") or attrs.get("src"))
-        if tag == "script":
-            self.scripts += 1
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(html: str) -> Links:
-    parser = Links()
-    parser.feed(html)
-    return parser
 
 
 def page(course, *args):
@@ -149,15 +125,12 @@ def test_browser_shows_the_page_without_horizontal_overflow(built_course, width,
     shots.mkdir(parents=True, exist_ok=True)
     page(built_course)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = launch(p)
         try:
             tab = browser.new_page(viewport={"width": width, "height": height})
             tab.goto((built_course.root / "dist" / "index.html").as_uri())
             scroll_width, inner_width = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-            wide = tab.evaluate("""Array.from(document.querySelectorAll('body *'))
-                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName)""")
+            wide = tab.evaluate(OVERFLOWING)
             tab.screenshot(path=str(shots / f"course-page-{width}px.png"), full_page=True)
             assert tab.locator("table").count() == 1 and tab.locator("h1").inner_text() == "Mathematics of deep learning"
         finally:

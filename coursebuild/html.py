@@ -1,0 +1,411 @@
+"""The HTML edition: each chapter, sheet and the checklist as a web page with MathML.
+
+LaTeXML (Debian's `latexml`) converts a document's own LaTeX wrapper, the one its PDF is made
+from, with `notes/latexml/course.sty.ltxml` standing in for what a web page does differently
+(SVG figures, solutions as elements, no PDF header). docs/html.md says why LaTeXML and what
+each step costs. Per document, in doit tasks:
+
+1. `latexml:NAME`  LaTeX -> LaTeXML's XML (the slow step), and the index of the labels it defines:
+                   build/html/NAME.xml and NAME.labels.json (rewritten only when it changes).
+2. `htmlrefs`      for each page, the labels it quotes from other chapters, from their indexes
+                   (NAME.refs.json, rewritten only when a quoted number or anchor changes).
+3. `html:NAME`     the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), then
+                   the page template around it -> dist/html/NAME.html, with the figures it shows.
+
+A student's sheet is its solutions' page without the solutions (the solutions number nothing,
+which step 3 checks), so each sheet is converted once.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from corelib import atomic
+from coursebuild import paths
+
+LTX = "http://dlmf.nist.gov/LaTeXML"
+_NS = {"ltx": LTX}
+ET.register_namespace("", LTX)
+NBSP = "\u00a0"
+
+
+class HtmlError(ValueError):
+    """A conversion problem, reported as FILE:LINE: message (like a LaTeX error)."""
+
+
+# ------------------------------------------------------------------------------------------
+# 1. LaTeX -> XML
+
+def latexml_command(tex: Path, dest: Path, log: Path) -> list[str]:
+    # --noparse: the MathML is presentation MathML from TeX's own structure (scripts, fractions,
+    # fences), without LaTeXML's grammar-based guess of each formula's meaning, which doubled the
+    # conversion time (docs/html.md).
+    search = [paths.LATEXML_BINDINGS, paths.NOTES, paths.BUILD_TEX, paths.FIGURES, paths.ROOT]
+    return ["latexml", "--quiet", "--noparse", "--includestyles", "--nocomments",
+            *[f"--path={p}" for p in search], f"--log={log}", f"--dest={dest}", str(tex)]
+
+
+_PROBLEM = re.compile(r"^(Error|Fatal):(\S+)\s+(.*)$")
+_AT = re.compile(r"\bat (?P<file>[^;\s]+); line (?P<line>\d+)")
+
+
+def problems(log_text: str, sources: dict[str, str]) -> list[str]:
+    """LaTeXML's errors (undefined macros and environments among them) as 'FILE:LINE: message'.
+
+    `sources` maps a file name as LaTeXML prints it (its base name) to the path to show."""
+    out = []
+    lines = log_text.splitlines()
+    for i, line in enumerate(lines):
+        m = _PROBLEM.match(line)
+        if not m:
+            continue
+        where = ""
+        for follow in lines[i + 1:i + 4]:
+            at = _AT.search(follow)
+            if at:
+                where = f"{sources.get(at['file'], at['file'])}:{at['line']}: "
+                break
+        message = f"{where}LaTeXML {m[1].lower()} ({m[2]}): {m[3].strip()}"
+        if message not in out:
+            out.append(message)
+    return out
+
+
+def source_names(tex: Path, doc_sources) -> dict[str, str]:
+    names = {tex.name: paths.rel(tex)}
+    names.update({Path(s).name: paths.rel(s) for s in doc_sources})
+    return names
+
+
+def convert(name: str, tex: str, sources: list[str]):
+    """latexml on the document's wrapper; fails with the source file and line of every error."""
+    tex_path, xml, labels = Path(tex), paths.html_xml(name), paths.html_labels(name)
+    xml.parent.mkdir(parents=True, exist_ok=True)
+    log = paths.BUILD_HTML / f"{name}.latexml.log"
+    with tempfile.TemporaryDirectory(dir=paths.BUILD_HTML) as tmp:
+        out = Path(tmp) / f"{name}.xml"
+        run = subprocess.run(latexml_command(tex_path, out, log), cwd=paths.ROOT, capture_output=True, text=True)
+        log_text = log.read_text(errors="replace") if log.is_file() else run.stderr
+        found = problems(log_text, source_names(tex_path, sources))
+        if run.returncode != 0 or found or not out.is_file():
+            detail = found or [run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "no output"]
+            raise HtmlError(f"{name}: the HTML conversion failed (log: {paths.rel(log)})\n  " + "\n  ".join(detail))
+        data = out.read_bytes()
+    atomic.write_bytes(xml, data)
+    root = ET.fromstring(data)
+    index = {"defines": label_index(root), "quotes": sorted(_refs_in(root))}
+    atomic.write_text_if_changed(labels, json.dumps(index, indent=1, sort_keys=True) + "\n")
+
+
+def _text(element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def label_index(root) -> dict[str, dict]:
+    """label -> its anchor (xml:id, which is the HTML id) and LaTeXML's tags (refnum, creftype...)."""
+    index = {}
+    for element in root.iter():
+        labels = element.get("labels")
+        ident = element.get("{http://www.w3.org/XML/1998/namespace}id")
+        if not labels or not ident:
+            continue
+        tags = {}
+        holder = element.find("ltx:tags", _NS)
+        for tag in (holder.findall("ltx:tag", _NS) if holder is not None else element.findall("ltx:tag", _NS)):
+            tags[tag.get("role") or "tag"] = _text(tag)
+        for label in labels.split():
+            index[label.removeprefix("LABEL:")] = {"id": ident, "tags": tags}
+    return index
+
+
+# ------------------------------------------------------------------------------------------
+# 2. References into other chapters
+
+def _refs_in(root) -> set[str]:
+    return {r.get("labelref").removeprefix("LABEL:") for r in root.iter(f"{{{LTX}}}ref") if r.get("labelref")}
+
+
+def write_refs(pages: list[str], indexed: list[tuple[str, str]]) -> None:
+    """For each converted document, the labels it quotes from the indexed documents (name, page)."""
+    where = {}
+    for name, page in indexed:
+        for label, entry in json.loads(paths.html_labels(name).read_text())["defines"].items():
+            where.setdefault(label, {**entry, "page": page})
+    for name in pages:
+        index = json.loads(paths.html_labels(name).read_text())
+        quoted = {label: where[label] for label in index["quotes"] if label not in index["defines"] and label in where}
+        atomic.write_text_if_changed(paths.html_refs(name), json.dumps(quoted, indent=1, sort_keys=True) + "\n")
+
+
+def show_text(show: str | None, tags: dict) -> str:
+    """What LaTeXML prints for a reference shown as `show` (e.g. 'creftypecap~refnum')."""
+    parts = re.split(r"(~| )", show or "refnum")
+    return "".join(NBSP if p == "~" else p if p == " " else tags.get(p, "") for p in parts)
+
+
+def link_external(root, quoted: dict, source: str) -> None:
+    """Fill in the references to other chapters: LaTeXML only knows the document it converts."""
+    missing = []
+    for ref in root.iter(f"{{{LTX}}}ref"):
+        label = (ref.get("labelref") or "").removeprefix("LABEL:")
+        if label not in quoted:
+            continue
+        entry = quoted[label]
+        text = show_text(ref.get("show"), entry["tags"])
+        if not text.strip():
+            missing.append(label)
+        for key in ("labelref", "show", "_force_font"):
+            ref.attrib.pop(key, None)
+        ref.set("href", f"{entry['page']}#{entry['id']}")
+        ref.set("class", "ltx_ref")
+        ref.text = text
+    if missing:
+        raise HtmlError(f"{source}: no number for {', '.join(sorted(set(missing)))} in the other chapters' pages")
+
+
+# ------------------------------------------------------------------------------------------
+# 3. The page
+
+def drop_solutions(root, source: str) -> None:
+    """A student's sheet: the solutions' XML without the solutions, nor what only they cite."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for solution in [e for e in root.iter(f"{{{LTX}}}proof") if "course_solution" in (e.get("class") or "")]:
+        # A list's items are numbered within their list: only labels and other numbers matter.
+        numbered = [e for e in solution.iter() if e.get("labels") or (
+            e.tag != f"{{{LTX}}}item" and e.find("ltx:tags", _NS) is not None)]
+        if numbered:
+            raise HtmlError(f"{source}: a solution numbers or labels something ({numbered[0].get('labels', '')}); "
+                            "the student's sheet would then number differently from its PDF")
+        parents[solution].remove(solution)
+    if not any(True for _ in root.iter(f"{{{LTX}}}cite")):
+        for bibliography in list(root.iter(f"{{{LTX}}}bibliography")):
+            parents[bibliography].remove(bibliography)
+
+
+def _parse(path: Path):
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_pis=True))
+    return ET.parse(path, parser)
+
+
+def latexmlpost_command(xml: Path, dest: Path, log: Path) -> list[str]:
+    return ["latexmlpost", "--quiet", "--format=html5", "--pmml", "--nodefaultresources", "--nographicimages",
+            f"--bibliography={paths.HTML_BIBLIOGRAPHY}", f"--sourcedirectory={paths.ROOT}", f"--log={log}",
+            f"--dest={dest}", str(xml)]
+
+
+_ARTICLE = re.compile(r"<article\b.*</article>", re.S)
+_BROKEN = re.compile(r"ltx_ERROR|ltx_missing|LABEL:|ltx_ref_self\"[^>]*>\?|ltx_unknown")
+
+
+def figures_in(root) -> dict[str, tuple[str, str]]:
+    """xml:id of each figure graphic -> (figure name, its text alternative)."""
+    out = {}
+    for g in root.iter(f"{{{LTX}}}graphics"):
+        graphic = g.get("graphic") or ""
+        m = re.fullmatch(r"figures/([A-Za-z0-9_]+)\.svg", graphic)
+        if m:
+            out[g.get("{http://www.w3.org/XML/1998/namespace}id")] = (m[1], g.get("description") or "")
+    return out
+
+
+_MISSING_IMG = re.compile(r'<img src="" id="([^"]+)" class="([^"]*)" alt="[^"]*">')
+
+
+def place_figures(article: str, figures: dict[str, tuple[str, str]], source: str) -> str:
+    """latexmlpost leaves the figures' images empty (it cannot measure an SVG without ImageMagick's
+    SVG reader): point each at its SVG beside the page, with its text alternative."""
+    from html import escape
+
+    def image(m):
+        if m[1] not in figures:
+            return m[0]
+        name, alt = figures[m[1]]
+        if not alt.strip():
+            raise HtmlError(f"{source}: figure {name} has no text alternative (ALT in figgen/{name}.py)")
+        classes = " ".join(c for c in m[2].split() if not c.startswith("ltx_missing"))
+        return f'<img src="figures/{name}.svg" id="{m[1]}" class="{classes}" alt="{escape(alt)}">'
+
+    return _MISSING_IMG.sub(image, article)
+
+
+def post(name: str, tree, source: str) -> str:
+    """latexmlpost on the prepared XML: the <article> of its HTML5."""
+    with tempfile.TemporaryDirectory(dir=paths.BUILD_HTML) as tmp:
+        xml, html, log = Path(tmp) / f"{name}.xml", Path(tmp) / f"{name}.html", paths.BUILD_HTML / f"{name}.post.log"
+        tree.write(xml, encoding="utf-8", xml_declaration=True)
+        run = subprocess.run(latexmlpost_command(xml, html, log), cwd=paths.ROOT, capture_output=True, text=True)
+        log_text = log.read_text(errors="replace") if log.is_file() else run.stderr
+        found = problems(log_text, {}) + [f"LaTeXML: {line.strip()}" for line in log_text.splitlines()
+                                          if line.startswith("Warning:expected:ids")]
+        if run.returncode != 0 or found or not html.is_file():
+            raise HtmlError(f"{source}: the HTML post-processing failed (log: {paths.rel(log)})\n  "
+                            + "\n  ".join(found or [run.stderr.strip() or "no output"]))
+        text = html.read_text(encoding="utf-8")
+    article = _ARTICLE.search(text)
+    if not article:
+        raise HtmlError(f"{source}: latexmlpost wrote no <article>")
+    return article.group(0)
+
+
+_IMG = re.compile(r'<img src="figures/([A-Za-z0-9_]+)\.svg"')
+
+
+def finish_article(article: str, source: str) -> tuple[str, list[str]]:
+    """Adjust LaTeXML's article for the page: one h1, figures at their place in dist/html/; then
+    refuse anything broken (an error box, a missing image, an unresolved label)."""
+    if 'class="ltx_title ltx_title_chapter"' in article:
+        # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
+        # so that the page has one <h1> and no level is skipped.
+        article = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", article)
+    # A display too wide for the screen scrolls; a keyboard reaches it to scroll it.
+    article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
+    figures = sorted(set(_IMG.findall(article)))
+    broken = _BROKEN.search(article)
+    if broken:
+        context = re.sub(r"<[^>]+>", "", article[max(0, broken.start() - 200):broken.end() + 200])
+        raise HtmlError(f"{source}: the page would show {broken.group(0)!r} near: {' '.join(context.split())[:160]}")
+    return article, figures
+
+
+def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
+    """The page's text (step 3 but the template): build/html/NAME.article.html, if it changed."""
+    tree = _parse(paths.html_xml(xml_name))
+    root = tree.getroot()
+    link_external(root, json.loads(paths.html_refs(xml_name).read_text()), source)
+    if student:
+        drop_solutions(root, source)
+    article = place_figures(post(name, tree, source), figures_in(root), source)
+    article, _ = finish_article(article, source)
+    atomic.write_text_if_changed(paths.html_article(name), article)
+
+
+_SECTION = re.compile(r'<section id="([^"]+)" class="ltx_section">\s*<h[23] class="ltx_title ltx_title_section">(.*?)</h[23]>', re.S)
+
+
+def contents(article: str) -> list[dict]:
+    """The page's sections, for its table of contents."""
+    return [{"id": ident, "label": " ".join(re.sub(r"<[^>]+>", " ", title).split())}
+            for ident, title in _SECTION.findall(article)]
+
+
+def page_context(doc, s, docs: dict) -> dict:
+    """What the template prints around a document's text: every value from the syllabus."""
+    from coursebuild import render, versions
+    from coursebuild.tex import lectures_with
+
+    def link(other, label):
+        return {"href": other.dist_html.name, "label": label} if other.released else None
+
+    ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
+           "next": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
+           "version": versions.text(versions.read().get(doc.name))}
+    if doc.kind == "chapter":
+        chapter = s.chapter(doc.params["chapter"])
+        ctx["title"] = f"Chapter {chapter.number}: {chapter.title}"
+        dates = [render.long_date(lec.date) for lec in lectures_with(s, "chapter", chapter.id)]
+        if dates:
+            ctx["subtitle"] = [f"Lecture{'s' if len(dates) > 1 else ''} of {' and '.join(dates)}"]
+        index = [c.id for c in s.chapters].index(chapter.id)
+        if index > 0:
+            before = s.chapters[index - 1]
+            ctx["previous"] = link(docs[before.stem], f"Chapter {before.number}")
+        if index + 1 < len(s.chapters):
+            after = s.chapters[index + 1]
+            ctx["next"] = link(docs[after.stem], f"Chapter {after.number}")
+    elif doc.kind in ("homework", "solutions"):
+        sheet = s.sheet(doc.params["homework"])
+        ctx["title"] = ctx["heading"] = f"Homework {sheet.number}: {sheet.title}"
+        if doc.kind == "solutions":
+            ctx["title"] += " (solutions)"
+            ctx["subtitle"].append("Solutions")
+        lectures = lectures_with(s, "homework", sheet.id)
+        if lectures:
+            ctx["subtitle"].append(f"Lecture of {render.long_date(lectures[0].date)} · {', '.join(lectures[0].topics)}")
+    else:
+        ctx["title"] = ctx["heading"] = s.checklist.title
+        ctx["subtitle"] = [s.checklist.subtitle]
+    return ctx
+
+
+def write_page(name: str, context: dict, target: str, withdraw: str | None) -> None:
+    """The template around the text, and the figures it shows beside it (dist/html/ works offline)."""
+    from markupsafe import Markup
+
+    from coursebuild import render
+
+    article = paths.html_article(name).read_text(encoding="utf-8")
+    figures = sorted(set(_IMG.findall(article)))
+    missing = [f for f in figures if not paths.html_figure(f).is_file()]
+    if missing:
+        raise HtmlError(f"{name}: no SVG for figure {', '.join(missing)} (./doit svg:{missing[0]})")
+    # The article is LaTeXML's conversion of our own sources; the template escapes every syllabus value.
+    html = render.render_html("page.html.j2", article=Markup(article), contents=contents(article), **context)
+    target = Path(target)
+    for figure in figures:
+        dest = target.parent / "figures" / f"{figure}.svg"
+        if not dest.is_file() or dest.read_bytes() != paths.html_figure(figure).read_bytes():
+            atomic.copy_file(paths.html_figure(figure), dest, staging=paths.STAGING)
+    atomic.write_text(target, html, staging=paths.STAGING)
+    if withdraw:
+        Path(withdraw).unlink(missing_ok=True)
+
+
+# ------------------------------------------------------------------------------------------
+# Figures and bibliography
+
+def svg_figure(name: str) -> None:
+    """The figure's PDF as SVG (poppler's pdftocairo): the same drawing and fonts, as vectors."""
+    pdf, svg = paths.FIGURES / f"{name}.pdf", paths.html_figure(name)
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=svg.parent) as tmp:
+        out = Path(tmp) / f"{name}.svg"
+        subprocess.run(["pdftocairo", "-svg", str(pdf), str(out)], check=True, capture_output=True)
+        # Glyph and clip ids are unique within a file only; a page shows each SVG through <img>,
+        # so that they never meet.
+        atomic.write_bytes(svg, out.read_bytes())
+
+
+def convert_bibliography() -> None:
+    """references.bib as LaTeXML's XML, once for every page (each page lists what it cites)."""
+    target = paths.HTML_BIBLIOGRAPHY
+    target.parent.mkdir(parents=True, exist_ok=True)
+    log = paths.BUILD_HTML / "references.latexml.log"
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        out = Path(tmp) / "references.bib.xml"
+        run = subprocess.run(["latexml", "--quiet", "--preload=url.sty", f"--log={log}", f"--dest={out}",
+                              str(paths.BIBLIOGRAPHY)],
+                             cwd=paths.ROOT, capture_output=True, text=True)
+        found = problems(log.read_text(errors="replace") if log.is_file() else "", {})
+        if run.returncode != 0 or found or not out.is_file():
+            raise HtmlError(f"{paths.rel(paths.BIBLIOGRAPHY)}: the bibliography's conversion failed\n  "
+                            + "\n  ".join(found or [run.stderr.strip()]))
+        atomic.write_bytes(target, out.read_bytes())
+
+
+def copy_stylesheet() -> None:
+    atomic.copy_file(paths.TEMPLATES / paths.HTML_CSS, paths.DIST_HTML / paths.HTML_CSS, staging=paths.STAGING)
+
+
+def figures_shown(doc) -> list[str]:
+    """The figures a page shows, as its text says (read from its article)."""
+    article = paths.html_article(doc.name)
+    return _IMG.findall(article.read_text(encoding="utf-8")) if article.is_file() else []
+
+
+def prune(keep_pages: set[str], keep_figures: set[str]) -> None:
+    """Remove from dist/html/ what no released page shows any more (a withdrawn page's figures)."""
+    if not paths.DIST_HTML.is_dir():
+        return
+    for page in paths.DIST_HTML.glob("*.html"):
+        if page.name not in keep_pages:
+            page.unlink()
+    for svg in (paths.DIST_HTML / "figures").glob("*.svg"):
+        if svg.stem not in keep_figures:
+            svg.unlink()
+
+

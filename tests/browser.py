@@ -1,0 +1,79 @@
+"""The browser the page tests drive: Debian's Chromium through playwright, and axe-core.
+
+axe-core is the npm package, taken from the npm registry as its tarball (no node needed), pinned
+by version and by the registry's sha512, and kept in .venv so that it is fetched once.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import tarfile
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+AXE_FILE = ROOT / ".venv" / "share" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def axe_source() -> str:
+    if not AXE_FILE.is_file():
+        with urllib.request.urlopen(AXE_TARBALL, timeout=60) as response:
+            data = response.read()
+        digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+        if digest != AXE_INTEGRITY:
+            raise RuntimeError(f"axe-core {AXE_VERSION}: the tarball's sha512 is not the registry's ({digest})")
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            script = tar.extractfile("package/axe.min.js").read()
+        AXE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        AXE_FILE.write_bytes(script)
+    return AXE_FILE.read_text(encoding="utf-8")
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+
+# Elements that stick out of the window and are not inside a box that scrolls or clips them.
+OVERFLOWING = """Array.from(document.querySelectorAll('body *')).filter(e => {
+  if (e.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+  for (let a = e.parentElement; a; a = a.parentElement) {
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; }
+  return true; }).map(e => e.tagName + (e.id ? '#' + e.id : ''))"""
+
+# axe-core's violations of impact serious or critical: (rule, impact, how many, first element).
+AXE_SERIOUS = """axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)]))"""
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.resources, self.scripts, self.text, self.ids = [], [], 0, [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "href" in attrs:
+            self.hrefs.append(attrs["href"])
+        if tag in ("link", "img", "iframe", "source", "video", "audio"):
+            self.resources.append(attrs.get("href") or attrs.get("src"))
+        if tag == "script":
+            self.scripts += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser

@@ -1,0 +1,254 @@
+"""The HTML edition: valid pages that load nothing from the network and show nothing broken, the
+PDFs' numbers, links that resolve, no serious accessibility violation, a phone's width; and on the
+fixture course, errors with their file and line, incremental rebuilds and release dates."""
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from browser import AXE_SERIOUS, OVERFLOWING, axe_source, launch, parse
+from coursebuild import html as edition
+
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN = ("LABEL:", "ltx_ERROR", "ltx_missing", "ltx_unknown", "[Uncaptioned image]", "Refer to caption")
+
+
+def pages(course) -> list[Path]:
+    return sorted((course.root / "dist" / "html").glob("*.html"))
+
+
+def aux_numbers(aux: Path) -> dict[str, str]:
+    text = aux.read_text(errors="replace")
+    return {k: v for k, v in re.findall(r"\\newlabel\{([^}@]+)\}\{\{([^}]*)\}", text)}
+
+
+# ------------------------------------------------------------------------------------------
+# Without a build: the steps on small inputs, each shown failing on wrong ones.
+
+def test_a_reference_is_printed_as_latexml_shows_it():
+    tags = {"refnum": "5.2", "creftypecap": "Theorem", "creftypepluralcap": "Theorems"}
+    assert edition.show_text("creftypecap~refnum", tags) == "Theorem\u00a05.2"
+    assert edition.show_text(None, tags) == "5.2"
+    assert edition.show_text("creftypepluralcap~refnum", tags) == "Theorems\u00a05.2"
+
+
+def test_latexml_errors_are_reported_with_the_source_file_and_line():
+    log = ("Warning:expected:foo harmless\n"
+           "Error:undefined:\\frobnicate The token T_CS[\\frobnicate] is not defined.\n"
+           "\tat duality.tex; line 12 col 3 - line 12 col 14\n")
+    found = edition.problems(log, {"duality.tex": "notes/chapters/duality.tex"})
+    assert found == ["notes/chapters/duality.tex:12: LaTeXML error (undefined:\\frobnicate): "
+                     "The token T_CS[\\frobnicate] is not defined."]
+    assert edition.problems("Warning:expected:foo harmless\n", {}) == []
+
+
+def _xml(body: str):
+    return ET.fromstring(f'<document xmlns="{edition.LTX}" xmlns:xml="http://www.w3.org/XML/1998/namespace">'
+                         f'{body}</document>')
+
+
+def test_a_student_sheet_drops_its_solutions_and_refuses_a_numbered_one():
+    root = _xml('<para><p>Exercise.</p></para><proof class="course_solution"><para><p>Answer</p></para></proof>')
+    edition.drop_solutions(root, "hw.tex")
+    assert "Answer" not in "".join(root.itertext()) and "Exercise." in "".join(root.itertext())
+    numbered = _xml('<proof class="course_solution"><equation labels="LABEL:eq:x" xml:id="E1"/></proof>')
+    with pytest.raises(edition.HtmlError, match="hw.tex: a solution numbers"):
+        edition.drop_solutions(numbered, "hw.tex")
+
+
+def test_a_reference_to_another_chapter_links_its_anchor_and_number():
+    root = _xml('<p><ref labelref="LABEL:thm:far" show="creftypecap~refnum"/></p>')
+    quoted = {"thm:far": {"id": "Ch5.Thmtheorem2", "page": "05-x.html",
+                          "tags": {"creftypecap": "Theorem", "refnum": "5.2"}}}
+    edition.link_external(root, quoted, "ch.tex")
+    ref = root.find(f".//{{{edition.LTX}}}ref")
+    assert ref.get("href") == "05-x.html#Ch5.Thmtheorem2" and ref.text == "Theorem\u00a05.2"
+    with pytest.raises(edition.HtmlError, match="no number for thm:far"):
+        edition.link_external(_xml('<p><ref labelref="LABEL:thm:far" show="creftypecap"/></p>'),
+                              {"thm:far": {**quoted["thm:far"], "tags": {}}}, "ch.tex")
+
+
+@pytest.mark.parametrize("marker", ['<span class="ltx_ERROR undefined">\\foo</span>',
+                                    '<a href="#" class="ltx_ref ltx_missing_label ltx_ref_self">LABEL:eq:x</a>',
+                                    '<img src="" class="ltx_graphics ltx_missing ltx_missing_image" alt="">'])
+def test_a_page_that_would_show_an_error_is_refused(marker):
+    with pytest.raises(edition.HtmlError, match="would show"):
+        edition.finish_article(f"<article><p>Text {marker}</p></article>", "notes/chapters/x.tex")
+    assert edition.finish_article("<article><p>Text</p></article>", "x.tex")[0] == "<article><p>Text</p></article>"
+
+
+def test_a_figure_without_a_text_alternative_is_refused():
+    article = '<article><img src="" id="F1.g1" class="ltx_graphics ltx_missing ltx_missing_image" alt="x"></article>'
+    placed = edition.place_figures(article, {"F1.g1": ("spectra", "A histogram.")}, "x.tex")
+    assert placed == '<article><img src="figures/spectra.svg" id="F1.g1" class="ltx_graphics" alt="A histogram."></article>'
+    with pytest.raises(edition.HtmlError, match="figure spectra has no text alternative"):
+        edition.place_figures(article, {"F1.g1": ("spectra", " ")}, "x.tex")
+
+
+# ------------------------------------------------------------------------------------------
+# The real course, as ./doit built it.
+
+@pytest.mark.slow
+def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_course):
+    import html5lib
+
+    found = pages(built_course)
+    assert {p.name for p in found} >= {"04-lazy-limit.html", "maths-checklist.html", "hw3.html"}
+    for page in found:
+        text = page.read_text(encoding="utf-8")
+        html5lib.HTMLParser(strict=True).parse(text)  # raises on any parse error
+        links = parse(text)
+        assert links.scripts == 0, page.name
+        for url in links.resources:
+            assert url and not urlparse(url).scheme and not url.startswith("//"), (page.name, url)
+            assert (page.parent / url).is_file(), (page.name, url)
+        assert "<math" in text or page.name.startswith("hw"), page.name
+        for marker in BROKEN:
+            assert marker not in text, (page.name, marker)
+        assert not re.search(r"<img(?![^>]*\balt=\"[^\"]{12,})", text), f"{page.name}: an image without a real alt"
+    css = (built_course.root / "dist" / "html" / "notes.css").read_text()
+    assert "url(" not in css and "@import" not in css and "prefers-color-scheme: dark" in css
+
+
+@pytest.mark.slow
+def test_numbers_in_the_pages_are_the_numbers_of_the_pdfs(built_course):
+    """Every label of every chapter: its number on its page is the full notes' (.aux); every
+    exercise of every sheet: its number is the sheet PDF's."""
+    root = built_course.root
+    notes = aux_numbers(root / "build/latex/lecture-notes/lecture-notes.aux")
+    kinds = set()
+    for page in [p for p in pages(built_course) if re.match(r"\d\d-", p.name)]:
+        index = json.loads((root / "build/html" / page.name.replace(".html", ".labels.json")).read_text())["defines"]
+        links = parse(page.read_text(encoding="utf-8"))
+        for label, entry in index.items():
+            if label in notes and entry["tags"].get("refnum"):
+                assert entry["tags"]["refnum"].strip("()") == notes[label], (page.name, label)
+                assert entry["id"] in links.ids, (page.name, label)
+                kinds.add(label.split(":")[0])
+    assert kinds >= {"thm", "prop", "lem", "def", "rem", "eq", "fig", "ex", "sec"}, kinds
+    # Every label of the notes is on some chapter's page.
+    defined = set()
+    for labels in (root / "build/html").glob("0*.labels.json"):
+        defined |= set(json.loads(labels.read_text())["defines"])
+    assert not {k for k in notes if not k.startswith("ch:")} - defined
+    for sheet in (root / "build/html").glob("hw?-solutions.labels.json"):
+        name = sheet.name.split("-")[0]
+        own = aux_numbers(root / "build/latex" / name / f"{name}.aux")
+        index = json.loads(sheet.read_text())["defines"]
+        assert own and all(index[k]["tags"]["refnum"] == v for k, v in own.items() if k in index and v), name
+
+
+@pytest.mark.slow
+def test_every_local_link_and_anchor_of_every_page_resolves(built_course):
+    dist = built_course.root / "dist"
+    ids = {p: parse(p.read_text(encoding="utf-8")).ids for p in [*pages(built_course), dist / "index.html"]}
+    checked = 0
+    for page in ids:
+        for href in parse(page.read_text(encoding="utf-8")).hrefs:
+            url = urlparse(href)
+            if url.scheme:
+                assert url.scheme in ("https", "http", "mailto"), (page.name, href)
+                continue
+            target = (page.parent / url.path).resolve() if url.path else page
+            assert target.is_file(), (page.name, href)
+            if url.fragment:
+                assert url.fragment in ids.get(target, set()), (page.name, href)
+            checked += 1
+    assert checked > 500
+    # The course page links a page and a PDF of each chapter; a chapter page links its neighbours.
+    course_page = (dist / "index.html").read_text()
+    assert 'href="html/04-lazy-limit.html"' in course_page and 'href="notes/04-lazy-limit.pdf"' in course_page
+    chapter = (dist / "html" / "04-lazy-limit.html").read_text()
+    assert 'href="03-approximation-theory.html"' in chapter and 'href="05-random-matrices.html"' in chapter
+
+
+@pytest.mark.slow
+def test_pages_have_no_serious_accessibility_violation_and_fit_a_phone(built_course):
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    axe = axe_source()
+    violations, overflow = {}, {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for page in pages(built_course):
+                for width, height, scheme in ((1280, 900, "light"), (390, 844, "dark")):
+                    tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                    tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                    tab.goto(page.as_uri())
+                    tab.screenshot(path=str(shots / f"{page.stem}-{width}px.png"))
+                    if width == 390:
+                        scroll, inner = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                        wide = tab.evaluate(OVERFLOWING)
+                        if scroll > inner or wide:
+                            overflow[page.name] = (scroll, wide[:5])
+                    tab.add_script_tag(content=axe)
+                    found = tab.evaluate(AXE_SERIOUS)
+                    if found:
+                        violations[f"{page.name} at {width}px ({scheme})"] = found
+                    tab.close()
+        finally:
+            browser.close()
+    assert not violations, violations
+    assert not overflow, overflow
+
+
+# ------------------------------------------------------------------------------------------
+# The fixture course: what a build does with errors, edits and release dates.
+
+@pytest.mark.slow
+def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats(fixture_course):
+    dist = fixture_course.root / "dist"
+    names = {p.name for p in pages(fixture_course)}
+    assert names == {"01-convex-sets.html", "02-duality.html", "hw1.html", "hw1-solutions.html",
+                     "maths-checklist.html"}
+    course_page = (dist / "index.html").read_text()
+    for name in names:
+        assert f'href="html/{name}"' in course_page, name
+    duality = (dist / "html" / "02-duality.html").read_text()
+    assert "Convex geometry for signal recovery" in duality and "Chapter 2" in duality
+    assert (dist / "html" / "figures" / "ols_learning_curve.svg").is_file()
+    student = (dist / "html" / "hw1.html").read_text()
+    solutions = (dist / "html" / "hw1-solutions.html").read_text()
+    assert "course_solution" in solutions and "course_solution" not in student
+
+
+@pytest.mark.slow
+def test_a_chapter_edit_reconverts_only_its_page(fixture_copy):
+    source = fixture_copy.root / "notes/chapters/duality.tex"
+    source.write_text(source.read_text() + "\nA sentence added by the HTML test.\n")
+    ran = fixture_copy.ran()
+    converted = {t for t in ran if t.startswith(("latexml:", "htmlpost:", "html:"))}
+    assert converted == {"latexml:02-duality", "htmlpost:02-duality", "html:02-duality"}, ran
+    assert "A sentence added by the HTML test." in (fixture_copy.root / "dist/html/02-duality.html").read_text()
+    assert not {t for t in fixture_copy.ran() if t.startswith(("latexml:", "htmlpost:", "html:"))}
+
+
+@pytest.mark.slow
+def test_an_undefined_macro_fails_with_its_file_and_line_and_keeps_the_old_page(fixture_copy):
+    source = fixture_copy.root / "notes/chapters/duality.tex"
+    page = fixture_copy.root / "dist/html/02-duality.html"
+    before = page.read_bytes()
+    lines = source.read_text().splitlines()
+    lines.insert(3, r"\providecommand{\onlyinpdf}{}\onlyinpdf \htmlfrobnicate{x}")
+    source.write_text("\n".join(lines) + "\n")
+    # pdflatex would stop at the same macro: convert alone to see the HTML conversion's own report.
+    proc = fixture_copy.doit("latexml:02-duality", check=False)
+    assert proc.returncode != 0
+    assert "notes/chapters/duality.tex:4: LaTeXML error (undefined:\\htmlfrobnicate)" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert page.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_release_dates_hold_back_pages_as_they_hold_back_pdfs(fixture_copy):
+    fixture_copy.doit("date=2024-03-06")
+    html = fixture_copy.root / "dist/html"
+    assert (html / "hw1.html").is_file() and not (html / "hw1-solutions.html").exists()
+    assert 'href="html/hw1-solutions.html"' not in (fixture_copy.root / "dist/index.html").read_text()
+    assert not (fixture_copy.root / "dist/html/02-duality.html").exists()
