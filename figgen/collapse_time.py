@@ -49,6 +49,17 @@ CONFIG = {
              "samples": 1000, "seed": 0},
 }
 
+ALT = (
+    "Two panels sharing a vertical axis: the mean posterior weight of the training point that a "
+    "diffusion trajectory started from (between 0 and 1), as simulation markers with error bars, each "
+    "with a dashed annealed-theory curve and a solid curve that keeps the fluctuations, a lower bound "
+    "on the mean weight that the markers stay close to or above. Left: against the time t, for "
+    "dimension {d} and n = {ns} training points, with a dotted vertical line at each collapse time "
+    "t_C; the weight falls from near 1 to near 0 around t_C, earlier for more points. Right: against "
+    "t/t_C for dimensions d = {dims}, with exp({alpha} d) points rounded; in both panels the markers "
+    "cross one half between {crossmin} and {crossmax} times t_C."
+)
+
 
 def collapse_time(n: int, d: int, s2: float) -> float:
     """t_C = (1/2) log(1 + s^2 / (n^{2/d} - 1))."""

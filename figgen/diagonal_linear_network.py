@@ -42,6 +42,19 @@ CONFIG = {
              "seed": 0},
 }
 
+ALT = (
+    "Two panels for gradient descent on a diagonal linear network with n = {n} samples and d = {d} "
+    "coordinates. Left: the distances of the trained parameters to the minimum-L1 and to the "
+    "minimum-L2 interpolator against the initialisation scale alpha, both axes logarithmic, as lines "
+    "for the predicted limit (the minimiser of the hyperbolic-entropy potential), filled markers for "
+    "runs that interpolate and hollow markers for runs that had not yet interpolated; the distance to "
+    "the L1 interpolator grows and the distance to the L2 interpolator falls as alpha grows, and the "
+    "filled markers follow the lines. Right: the coordinates of the minimum-L2 interpolator (line), "
+    "of the {sparsity}-sparse target, which is also the minimum-L1 interpolator (circles), and of "
+    "gradient descent at the smallest interpolating scale (dots) and at the largest scale (crosses), "
+    "the latter on the minimum-L2 line."
+)
+
 
 # ----------------------------------------------------------------------------------------------
 # The problem and the independent references.

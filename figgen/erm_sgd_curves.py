@@ -36,6 +36,16 @@ CONFIG = {
              "seed": 0},
 }
 
+ALT = (
+    "One panel: the training loss and the test loss (mean square loss, mean over {seeds} seeds with "
+    "error bars for the spread) of a two-layer ReLU network of width {width} trained by minibatch SGD "
+    "on {n_train} samples, against the number of epochs plus one, both axes logarithmic, with "
+    "horizontal lines at the Bayes risk (the noise variance, dashed), at the risk of the zero "
+    "predictor (dotted) and at the test loss of least squares (dash-dotted). Both losses start "
+    "together; the training loss falls below the test loss, and the test loss stays above the Bayes "
+    "risk."
+)
+
 
 def bayes_risk(sigma: float) -> float:
     """Risk of the regression function under the square loss: the noise variance sigma^2."""

@@ -18,6 +18,17 @@ CONFIG = {
              "classes": [1, 10, 100, 1000, 10000], "quantile_reps": 20000, "delta": 0.05, "seed": 0},
 }
 
+ALT = (
+    "Two panels for the mean of n = {n} coin flips with success probability {p}. Left: the "
+    "probability that the mean deviates from {p} by at least t, against t on a logarithmic vertical "
+    "axis, as the Hoeffding bound (line), the exact binomial tail (line) and simulated frequencies "
+    "(markers with error bars); the markers follow the exact tail, which stays below the Hoeffding "
+    "bound. Right: the quantile at level 1 minus {delta} of the largest of K independent deviations "
+    "against the class size K on a logarithmic axis, from the union bound (line), the exact law "
+    "(hollow squares) and simulation (dots); the simulated and exact quantiles agree and lie below "
+    "the union bound."
+)
+
 # A deviation |k/n - p| is compared with a threshold t of the grid up to rounding: n t is often an
 # integer, and k/n - p is computed in floating point.
 _EPS = 1e-9

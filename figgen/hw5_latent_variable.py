@@ -34,6 +34,16 @@ CONFIG = {
              "reps": 400, "seed": 0},
 }
 
+ALT = (
+    "One panel: the test error of minimum-norm least squares in a latent-variable model with n = {n} "
+    "samples and k = {k} latent factors, against the ratio gamma = p/n of features to samples, both "
+    "axes logarithmic, as the median over {reps} draws (line with markers), the mean (crosses) and "
+    "the band between the quartiles, with a horizontal line at the predicted limit for infinitely "
+    "many features, a dotted line at the error of the null predictor and a vertical line at gamma = "
+    "1. The median error dips, rises to a peak near gamma = 1 and then descends toward the limit "
+    "line."
+)
+
 
 def limit_kappa(n: int, k: int) -> float:
     """kappa of the ridge formula at ratio k/n and penalty lambda = k/n (part (d))."""

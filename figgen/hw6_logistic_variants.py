@@ -27,6 +27,16 @@ CONFIG = {
              "symmetric_support_vectors": [[0.5, 0.5], [0.5, -0.5]], "close_margin": 1.2, "seed": 0},
 }
 
+ALT = (
+    "Two panels for gradient descent on the logistic loss over three separable data sets (the default "
+    "one, one with symmetric support vectors and one with a point of relative margin {close_margin}), "
+    "against the iteration t on a logarithmic axis. Left: the angle between the iterate and the "
+    "max-margin direction, on a logarithmic axis; it decays slowly for the default and the "
+    "close-margin data and much faster for the symmetric data. Right: eta t times the loss, which "
+    "rises toward a horizontal line at the squared norm of the max-margin vector, most slowly for the "
+    "close-margin data."
+)
+
 VARIANTS = ("base", "symmetric", "close")
 
 

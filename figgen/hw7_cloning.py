@@ -40,6 +40,17 @@ CONFIG = {
     },
 }
 
+ALT = (
+    "Two panels sharing a vertical axis: the cloning probability phi, the chance that a trajectory of "
+    "the backward diffusion and its copy made at time t end in the same class, against t minus the "
+    "speciation time t_S, for d = {dims}, as simulation markers with error bars, solid theory lines "
+    "for a start from the noised data law and a dotted vertical line at t = t_S. Left: classes of "
+    "variance {s2_wide}; right: the process started from a standard Gaussian at t_S + "
+    "{tau_start_late}, with dashed lines for the theory of that start. In both, phi decreases as t "
+    "grows, and the markers lie within {maxdev_wide} (left) and {maxdev_late} (right, of the dashed "
+    "lines) of their theory."
+)
+
 # The values quoted in the solutions, as (name, tau).
 QUOTED_TAUS = {"m1": -1.0, "z": 0.0, "p05": 0.5, "p1": 1.0}
 

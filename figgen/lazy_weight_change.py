@@ -41,6 +41,15 @@ CONFIG = {
              "seeds": 10, "eta": 1.0, "chunk": 16777216, "seed": 0},
 }
 
+ALT = (
+    "One panel: the distance the parameters of a two-layer ReLU network travel during gradient "
+    "descent, divided by their initial norm, against the width m from {width_min} to {width_max}, "
+    "both axes logarithmic, for the NTK scaling (circles) and the mean-field scaling (squares), mean "
+    "and spread over {seeds} seeds, with theory lines of slope minus one half and zero. The NTK "
+    "markers fall along the line of slope minus one half (fitted slope {slope_ntk}), while the "
+    "mean-field markers stay on the flat line (fitted slope {slope_mf})."
+)
+
 SCALINGS = ("ntk", "mf")
 
 

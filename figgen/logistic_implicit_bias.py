@@ -37,6 +37,17 @@ CONFIG = {
              "support_vectors": [[0.5, 1.0], [0.5, -0.25]], "seed": 0},
 }
 
+ALT = (
+    "Three panels for gradient descent on the logistic loss over {num_points} linearly separable "
+    "points in the plane, with step sizes {eta_fractions} times the inverse smoothness constant. (a) "
+    "The two classes with the support vectors circled, the max-margin separator (solid line) and the "
+    "gradient-descent separator after the first and the last iteration (dotted and dashed lines), the "
+    "last at a small angle to the max-margin one; (b) the angle between the iterate and the "
+    "max-margin direction against the iteration t, both axes logarithmic, as markers for each step "
+    "size approaching the theory curves of the 1/log t law at late times; (c) eta t times the loss "
+    "against t, rising to a horizontal line at the squared norm of the max-margin vector."
+)
+
 
 # ----------------------------------------------------------------------------------------------
 # Data and the independent references.

@@ -23,6 +23,14 @@ CONFIG = {
              "point_budget": 1024000, "query_budget": 100000, "seed": 0},
 }
 
+ALT = (
+    "One panel: the mean distance from a random point to its nearest neighbour among n uniform points "
+    "of the d-dimensional unit torus, against n, both axes logarithmic, as markers with error bars "
+    "for d = {dims}, each beside its theory curve. The markers lie on the curves, which fall more "
+    "slowly in higher dimension: fitted slopes from {slope_d1} for the smallest d to {slope_dmax} for "
+    "d = {dmax}, close to minus one over d."
+)
+
 
 def ball_volume(d: int) -> float:
     """V_d = pi^{d/2} / Gamma(d/2 + 1), the volume of the unit Euclidean ball of R^d."""

@@ -37,6 +37,16 @@ CONFIG = {
              "seeds": 64, "scatter_widths": [256, 262144], "seed": 1},
 }
 
+ALT = (
+    "Two panels for the neural tangent kernel of a two-layer ReLU network at initialisation, on n = "
+    "{n} inputs in dimension {d}. Left: the relative Frobenius distance between the empirical kernel "
+    "of width m and the analytic kernel against m, both axes logarithmic, with a dot per draw, the "
+    "root mean square over {seeds} draws as markers and the theory line C over the square root of m, "
+    "which the markers follow (fitted slope {slope}). Right: the entries of the empirical kernel "
+    "against those of the analytic one for widths {scatter_widths}, with the identity line; the "
+    "points of the larger width lie much closer to it."
+)
+
 
 def second_moment(X: np.ndarray, a4: float = 3.0) -> np.ndarray:
     """E k_j(x_i, x_k)^2 for one random neuron; a4 = E[a^4] (3 for Gaussian a, 1 for signs)."""

@@ -40,6 +40,14 @@ CONFIG = {
              "near_peak": [0.9, 0.95, 1.05, 1.1], "reps": 20, "F1": 1.0, "tau": 0.3, "seed": 0},
 }
 
+ALT = (
+    "One panel: the test risk of minimum-norm random-features regression with input dimension {d} and "
+    "n = {n} samples against the number of features per sample N/n, both axes logarithmic, as "
+    "simulation markers with error bars, the Mei-Montanari limit as a line, a dashed vertical line at "
+    "N = n and a dotted line at the null risk. The markers follow the limit: the risk rises to a peak "
+    "at the interpolation threshold N = n and falls again beyond it."
+)
+
 # Hermite coefficients of relu against a standard Gaussian G: mu1 = E[G relu(G)] = 1/2 and
 # mu_star^2 = E[relu(G)^2] - (E relu(G))^2 - mu1^2 = 1/4 - 1/(2 pi).
 MU1 = 0.5

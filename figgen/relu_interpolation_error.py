@@ -22,6 +22,15 @@ CONFIG = {
     "full": {"p_min_log2": 1, "p_max_log2": 13, "points_per_piece": 64, "p_show": 6, "seed": 0},
 }
 
+ALT = (
+    "Three panels. Left: sin(2 pi x) on [0, 1] with the ReLU network (piecewise linear, through the "
+    "marked interpolation points) and the step network (piecewise constant) of {p_show} pieces. "
+    "Middle: p squared times the uniform error of the ReLU network against the number of pieces p, on "
+    "a logarithmic axis up to {p_max}, approaching a horizontal line at pi squared over 2; right: p "
+    "times the uniform error of the step network against the number of units p, approaching a "
+    "horizontal line at 2 pi."
+)
+
 LIPSCHITZ = 2 * np.pi          # sup |f'| for f = sin(2 pi x)
 SECOND_DERIVATIVE = 4 * np.pi**2   # sup |f''|
 

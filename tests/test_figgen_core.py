@@ -3,6 +3,7 @@ divergence, and committed full-mode data that the code has outgrown."""
 import json
 import math
 import shutil
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_caption_parameters_format(value, latex):
 
 
 def test_figure_tex_names_script_mode_and_links_the_repository():
-    meta = {"mode": "quick", "config": {"d": 20, "widths": [1, 2]}}
+    meta = {"mode": "quick", "config": {**runner.config(FIGURE, "quick"), "widths": [1, 2]}}
     tex = runner.figure_tex_source("ols_learning_curve", meta, {"slope": -0.5}, "https://example.org/course")
     assert r"\figsetparam{ols_learning_curve}{d}{20}" in tex
     assert r"\figsetparam{ols_learning_curve}{slope}{-0.5}" in tex
@@ -113,6 +114,102 @@ def test_figure_tex_names_script_mode_and_links_the_repository():
     assert r"\href{https://example.org/course/blob/main/figgen/ols_learning_curve.py}" in tex
     assert "quick mode" in tex
     assert r"\href" not in runner.figure_tex_source("ols_learning_curve", meta, {}, None)
+
+
+# ----------------------------------------------------------------------------------------------
+# ALT, the text alternative of each figure in the HTML edition.
+
+_CAPTIONS: dict = {}
+
+
+def _alt_params(name: str, mode: str) -> dict:
+    """The parameters a figure's ALT is filled from in `mode`: its CONFIG for the mode, "mode", and
+    its caption_params. Those are computed from the mode's own data where it is current (the build's
+    quick data, the committed full data); a mode without current data (full mode of a figure whose
+    full data is not committed) takes them from data of the other mode: the keys are the same,
+    since every caption_params key that an ALT uses is a literal key, whatever the mode."""
+    from conftest import quick_data
+
+    module = runner.load_module(name)
+    current = [m for m in (mode, "quick", "full") if status.is_current(name, m)]
+    source = current[0] if current else "computed quick"
+    if (name, source) not in _CAPTIONS:
+        extra = {}
+        if hasattr(module, "caption_params"):
+            arrays, meta = store.load(name, source) if current else quick_data(name)
+            extra = module.caption_params(arrays, meta["config"])
+        _CAPTIONS[name, source] = extra
+    return {**runner.config(name, mode), **_CAPTIONS[name, source], "mode": mode}
+
+
+@pytest.mark.parametrize("name", figure_names())
+def test_every_figure_has_a_plain_text_alt_that_fills_in_both_modes(name):
+    module = runner.load_module(name)
+    assert isinstance(getattr(module, "ALT", None), str) and module.ALT.strip(), f"figgen/{name}.py has no ALT"
+    for mode in ("quick", "full"):
+        alt = runner.alt_text(name, module, _alt_params(name, mode))
+        # Filled and plain: no placeholder, no LaTeX, and short enough to be heard (1-3 sentences).
+        assert not set("{}$\\") & set(alt), (name, mode, alt)
+        assert 1 <= alt.count(". ") + 1 <= 3 and alt.endswith("."), (name, mode, alt)
+    # Placeholders name parameters, never a number typed by hand beside them: the quick and full
+    # texts differ exactly where their parameters do.
+    quick, full = runner.config(name, "quick"), runner.config(name, "full")
+    if any(quick[k] != full[k] for k in quick if f"{{{k}}}" in module.ALT):
+        assert runner.alt_text(name, module, _alt_params(name, "quick")) != \
+            runner.alt_text(name, module, _alt_params(name, "full"))
+
+
+def test_an_alt_edit_does_not_change_the_hash(scratch_figure):
+    # ALT only describes the drawing: rewording it (or annotating it) must not recompute any data.
+    before = _hash(scratch_figure)
+    code = scratch_figure.read_text()
+    assert "\nALT = (" in code
+    scratch_figure.write_text(code.replace("ALT = (", 'ALT: str = (\n    "Reworded. "', 1))
+    assert _hash(scratch_figure) == before
+    start = code.index("\nALT = (")
+    scratch_figure.write_text(code[:start] + code[code.index("\n)\n", start) + 3:])  # no ALT at all
+    assert _hash(scratch_figure) == before
+    scratch_figure.write_text(code.replace("ALT = (", "OTHER = (", 1))  # any other constant counts
+    assert _hash(scratch_figure) != before
+
+
+def test_alt_placeholders_are_filled_as_plain_text():
+    module = SimpleNamespace(ALT="Widths {widths}, rate {lr},\n  n = {n}, {flag} and {name}; {{braces}}.")
+    params = {"widths": [64, 128], "lr": 1e-05, "n": np.int64(3), "flag": True, "name": "relu"}
+    assert runner.alt_text("x", module, params) == "Widths 64, 128, rate 1e-05, n = 3, yes and relu; {braces}."
+
+
+def test_figure_tex_source_writes_the_filled_alt(monkeypatch):
+    meta = {"mode": "quick", "config": runner.config(FIGURE, "quick")}
+    tex = runner.figure_tex_source(FIGURE, meta, {}, None)
+    line = next(l for l in tex.splitlines() if l.startswith(rf"\figsetparam{{{FIGURE}}}{{alt}}{{"))
+    assert "d = 20 features" in line and "400 draws" in line and "{d}" not in line
+    monkeypatch.setattr(runner, "load_module", lambda name: SimpleNamespace(ALT="A 50% share of {d}_x & y."))
+    tex = runner.figure_tex_source(FIGURE, meta, {}, None)
+    assert r"\figsetparam{ols_learning_curve}{alt}{A 50\% share of 20\_x \& y.}" in tex.splitlines()
+
+
+@pytest.mark.parametrize("alt, message", [
+    (None, "is missing or empty"), ("   ", "is missing or empty"), (42, "is missing or empty"),
+    ("Markers for {nope}.", "names {nope}, which is no parameter"),
+    ("The curve $d/n$.", "must be plain text"), ("The curve \\sigma^2.", "must be plain text"),
+    ("Markers for {d:.2f}.", "takes no format"), ("An open { brace.", "malformed placeholder"),
+    ("The slope {latex}.", "brings $ or a backslash"),
+])
+def test_a_missing_or_broken_alt_fails_the_figure_with_its_file_name(monkeypatch, alt, message):
+    module = SimpleNamespace() if alt is None else SimpleNamespace(ALT=alt)
+    monkeypatch.setattr(runner, "load_module", lambda name: module)
+    meta = {"mode": "quick", "config": runner.config(FIGURE, "quick")}
+    with pytest.raises(FigureError) as err:
+        runner.figure_tex_source(FIGURE, meta, {"latex": r"\ensuremath{2}"}, None)
+    text = str(err.value)
+    assert text.startswith(f"figgen/{FIGURE}.py: ALT") and message in text and "\n" not in text
+
+
+def test_a_parameter_named_alt_is_refused():
+    meta = {"mode": "quick", "config": runner.config(FIGURE, "quick")}
+    with pytest.raises(FigureError, match="'alt'"):
+        runner.figure_tex_source(FIGURE, meta, {"alt": 1}, None)
 
 
 def test_saved_data_round_trips_and_is_byte_stable(tmp_path, monkeypatch):

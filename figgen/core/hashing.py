@@ -1,8 +1,8 @@
 """The hash that says whether saved data is still what the code would compute.
 
-It covers the figure module *without* its ``plot`` function (restyling never recomputes), the
-computation of every other figure module it imports (hw7_cloning runs speciation_cloning's
-code), every module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
+It covers the figure module *without* its ``plot`` function and its ``ALT`` text (restyling or
+redescribing never recomputes), the computation of every other figure module it imports
+(hw7_cloning runs speciation_cloning's code), every module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
 comments and formatting do not invalidate data, and it needs no import of torch or the module:
 dodo.py calls it at load time.
 """
@@ -17,6 +17,9 @@ from figgen.core.paths import LIB, ROOT, module_path
 
 # Functions that only draw: editing them must not invalidate computed data.
 PLOT_ONLY = {"plot", "caption_params"}
+# Module constants that only describe the drawing (ALT, the text alternative of the HTML edition):
+# editing them must not invalidate computed data either.
+DESCRIPTION_ONLY = {"ALT"}
 
 
 def _strip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -26,9 +29,21 @@ def _strip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     return body
 
 
-def _normalised(tree: ast.Module, drop: set[str]) -> str:
+def _assigns_only(node: ast.stmt, names: set[str]) -> bool:
+    """Whether a module-level statement assigns to names of `names` and nothing else."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    else:
+        return False
+    return all(isinstance(t, ast.Name) and t.id in names for t in targets)
+
+
+def _normalised(tree: ast.Module, drop: set[str], drop_constants: frozenset[str] = frozenset()) -> str:
     body = [node for node in _strip_docstring(tree.body)
-            if not (isinstance(node, ast.FunctionDef) and node.name in drop)]
+            if not (isinstance(node, ast.FunctionDef) and node.name in drop)
+            and not _assigns_only(node, drop_constants)]
     for node in ast.walk(ast.Module(body=body, type_ignores=[])):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             node.body = _strip_docstring(node.body) or [ast.Pass()]
@@ -61,12 +76,16 @@ def _save_cache() -> None:
         pass  # a read-only checkout still builds, only more slowly
 
 
+_DROPPED = sorted(PLOT_ONLY | DESCRIPTION_ONLY)
+
+
 def _parse(path: Path) -> dict:
     """Digests of a module (whole, and without its drawing functions) and its literal CONFIG."""
     stat = path.stat()
     stamp = [stat.st_mtime_ns, stat.st_size]
     entry = _disk_cache().get(str(path))
-    if entry and entry["stamp"] == stamp and "imports" in entry:  # entries of older code lack imports
+    # Entries of older code lack imports, or were digested with other things left out.
+    if entry and entry["stamp"] == stamp and "imports" in entry and entry.get("dropped") == _DROPPED:
         return entry
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     config = None
@@ -78,7 +97,8 @@ def _parse(path: Path) -> dict:
         "stamp": stamp,
         "imports": sorted(_figure_imports(tree)),
         "digest": hashlib.sha256(_normalised(tree, set()).encode()).hexdigest(),
-        "compute_digest": hashlib.sha256(_normalised(tree, PLOT_ONLY).encode()).hexdigest(),
+        "compute_digest": hashlib.sha256(_normalised(tree, PLOT_ONLY, frozenset(DESCRIPTION_ONLY)).encode()).hexdigest(),
+        "dropped": _DROPPED,
         "config": config,
     }
     _disk_cache()[str(path)] = entry

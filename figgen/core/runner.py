@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import importlib
 import math
+import numbers
 import platform
+import string
 import sys
 import time
 
@@ -110,6 +112,52 @@ def format_param(value) -> str:
     return escape_latex(str(value))
 
 
+def _plain_param(value) -> str:
+    """A parameter as plain text for a figure's text alternative: 20, 0.5, 1e-05, "64, 128"."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return f"{float(value):g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain_param(v) for v in value)
+    return str(value)
+
+
+def alt_text(name: str, module, params: dict) -> str:
+    """The module's ALT with its {key} placeholders filled from the figure's parameters.
+
+    ALT is what the HTML edition shows a reader who cannot see the figure, so it must exist, be
+    plain text (no LaTeX: it is read aloud, not typeset) and name only parameters the run has.
+    """
+    where = f"figgen/{name}.py: ALT"
+    alt = getattr(module, "ALT", None)
+    if not isinstance(alt, str) or not alt.strip():
+        raise FigureError(f"{where} is missing or empty; give the figure a plain-text description (a non-empty str)")
+    if "$" in alt or "\\" in alt:
+        raise FigureError(f"{where} must be plain text, without $ or backslash (no LaTeX)")
+    filled = []
+    try:
+        fields = list(string.Formatter().parse(alt))
+    except ValueError as exc:
+        raise FigureError(f"{where} has a malformed placeholder ({exc}); write {{{{ and }}}} for braces") from None
+    for text, key, spec, conversion in fields:
+        filled.append(text)
+        if key is None:
+            continue
+        if key not in params:
+            raise FigureError(f"{where} names {{{key}}}, which is no parameter of the figure "
+                              f"(known: {', '.join(sorted(params))})")
+        if spec or conversion:
+            raise FigureError(f"{where}: placeholder {{{key}}} takes no format or conversion")
+        filled.append(_plain_param(params[key]))
+    out = " ".join("".join(filled).split())
+    if "$" in out or "\\" in out:
+        raise FigureError(f"{where}: a filled-in parameter brings $ or a backslash into the text")
+    return out
+
+
 def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None) -> str:
     from corelib.latex_escape import escape_latex
 
@@ -121,6 +169,10 @@ def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None
         if not key.replace("_", "").isalnum():
             raise FigureError(f"figure {name}: parameter name {key!r} must be letters, digits and _")
         lines.append(f"\\figsetparam{{{name}}}{{{key}}}{{{format_param(params[key])}}}")
+    if "alt" in params:
+        raise FigureError(f"figure {name}: the parameter name 'alt' is taken by the text alternative")
+    alt = alt_text(name, load_module(name), params)
+    lines.append(f"\\figsetparam{{{name}}}{{alt}}{{{escape_latex(alt)}}}")
     script = f"figgen/{name}.py"
     label = f"\\texttt{{{escape_latex(script)}}}"
     if repository:
