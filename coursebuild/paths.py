@@ -23,6 +23,8 @@ UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
 FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
 STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
 VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
+REVISIONS = BUILD / "revisions.json"  # each document's revisions since its release (coursebuild/revisions.py)
+BUILD_CHANGES = BUILD / "changes"  # latexdiff's sources and runs of the "what changed" PDFs
 
 
 def chapter_source(chapter_id: str) -> Path:
@@ -41,6 +43,16 @@ def xref_file(stem: str) -> Path:
 def version_file(doc_name: str) -> Path:
     """The document's version (\\courseversion), which its wrapper inputs: rewritten only when it changes."""
     return BUILD_TEX / f"{doc_name}-version.tex"
+
+
+def changes_pdf(doc_name: str) -> Path:
+    """The "what changed" PDF of a revised document: its source as released against now."""
+    return DIST / "changes" / f"{doc_name}-changes.pdf"
+
+
+def changes_base(doc_name: str) -> Path:
+    """The commit a document was released at, for its changes PDF (empty: not revised)."""
+    return BUILD_CHANGES / f"{doc_name}.base"
 
 
 def xref_used(doc_name: str) -> Path:
