@@ -10,7 +10,7 @@ import sys
 from doit import get_var
 from doit.tools import config_changed
 
-from coursebuild import actions, loading, paths, preamble, release, versions
+from coursebuild import actions, loading, paths, preamble, release, revisions, versions
 from coursebuild.documents import FULL_NOTES
 from figgen.core import paths as figpaths
 from figgen.core import status
@@ -18,8 +18,8 @@ from figgen.core import status
 # The order is the order of work with one process (-n 1): a chapter's or sheet's PDF before the
 # full notes (with the cross-reference numbers it already has), then the renumbering of those
 # whose quoted numbers the new full notes changed.
-BUILD_TASKS = ["figure", "tex", "preamble", "versions", "chapter", "homework", "solutions", "checklist", "notes", "xref",
-               "renumber", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
+BUILD_TASKS = ["figure", "tex", "preamble", "versions", "revisions", "chapter", "homework", "solutions", "checklist",
+               "notes", "xref", "renumber", "changes", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
 DOIT_CONFIG = {
     "default_tasks": BUILD_TASKS,
     # A plain ./doit uses every core; -n 1 still runs one task at a time.
@@ -149,6 +149,19 @@ def task_versions():
     }
 
 
+def task_revisions():
+    """Each released document's revisions from git: later commits that changed its rendered text."""
+    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    return {
+        "actions": [(actions.write_revisions, [inputs, PLAN.figures])],
+        "targets": [rel(paths.REVISIONS), *[rel(paths.changes_base(name)) for name in DOCS]],
+        # Current while HEAD, the syllabus and the day's release decisions hold (no clock).
+        "uptodate": [lambda: revisions.is_current(),
+                     config_changed({"inputs": inputs, "released": {d.name: d.released for d in DOCS.values()}})],
+        "clean": True,
+    }
+
+
 def task_chapter():
     """One PDF per chapter, numbered as in the full notes."""
     for c in PLAN.chapters:
@@ -228,6 +241,25 @@ def task_renumber():
         }
 
 
+def task_changes():
+    """A "what changed" PDF for each revised document: latexdiff of its sources as released and now."""
+    for doc in DOCS.values():
+        pdf, base = paths.changes_pdf(doc.name), paths.changes_base(doc.name)
+        xref = [rel(paths.xref_file(doc.name if doc.kind == "chapter" else doc.params["homework"]))] \
+            if doc.kind in ("chapter", "homework", "solutions") else []
+        yield {
+            "name": doc.name,
+            "doc": f"latexdiff of {doc.title} since its release -> {rel(pdf)} (if revised)",
+            "actions": [(actions.write_changes, [doc.name, str(doc.tex), [str(s) for s in doc.sources], str(pdf)])],
+            # Rebuilt when the as-released commit (the .base file) or what is diffed and compiled changes.
+            "file_dep": [rel(base), rel(doc.tex), *[rel(s) for s in doc.sources if s.exists()], *STYLE,
+                         rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc), *xref],
+            # No target: most documents have no changes PDF, and a missing target would rerun the task.
+            "uptodate": [lambda name=doc.name: revisions.changes_current(name)],
+            "clean": [(actions.remove_changes, [doc.name, str(pdf)])],
+        }
+
+
 def task_page():
     """The course page dist/index.html, linking every released PDF and its HTML page."""
     released = [d for d in DOCS.values() if d.released]
@@ -236,8 +268,9 @@ def task_page():
         "actions": [actions.write_page],
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
                      rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
-                     *[rel(d.pdf) for d in released], *[rel(d.html) for d in PAGES if d.released]],
-        "task_dep": ["renumber", "html"],  # it reads the final PDFs' sizes and page counts
+                     *[rel(d.pdf) for d in released], *[rel(d.html) for d in PAGES if d.released], rel(paths.REVISIONS)],
+        # It reads the final PDFs' sizes and page counts, and which changes PDFs exist.
+        "task_dep": ["renumber", "changes", "html"],
         "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST_HTML / paths.HTML_CSS)],
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},

@@ -120,6 +120,29 @@ def write_versions(documents: dict[str, list[str]]):
     write(documents)
 
 
+def write_revisions(inputs: dict[str, list[str]], figures: dict[str, list[str]]):
+    """Each released document's revisions since its release, from git (coursebuild/revisions.py)."""
+    from coursebuild.revisions import write
+
+    write(inputs, figures)
+
+
+def write_changes(name: str, tex: str, sources: list[str], pdf: str):
+    """The document's "what changed" PDF if it was revised (latexdiff; coursebuild/revisions.py)."""
+    from coursebuild.revisions import write_changes as write
+
+    error = write(name, tex, sources, pdf)
+    return _fail(error) if error else True
+
+
+def remove_changes(name: str, pdf: str):
+    import shutil
+
+    Path(pdf).unlink(missing_ok=True)
+    shutil.rmtree(paths.BUILD_CHANGES / name, ignore_errors=True)
+    return True
+
+
 def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
     """(id, source, xref file, path of the full notes' PDF relative to the document's PDF) each."""
     from coursebuild.xref import write_xref

@@ -5,6 +5,7 @@ read from the full notes' .aux, so they follow the notes' real numbering.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ class Link:
     href: str | None      # None: not released yet
     detail: str           # "PDF, 312 kB, 14 pages" or "available 24 January 2025"
     kind: str
+    revised: dt.date | None = None  # its last revision since release (coursebuild/revisions.py)
+    changes: str | None = None      # its "what changed" PDF
     html: str | None = None  # its page in the HTML edition, when it has one and is released
 
 
@@ -53,14 +56,18 @@ def section_numbers(aux: Path) -> dict[str, str]:
     return dict(re.findall(r"\\newlabel\{([^}@]+)\}\{\{([^}]*)\}", text))
 
 
-def _link(doc: Document, label: str, kind: str, release) -> Link:
+def _link(doc: Document, label: str, kind: str, release, revised: dict | None = None) -> Link:
     if doc.released:
         page = doc.html.relative_to(paths.DIST).as_posix() if doc.kind != "notes" else None
-        return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind, page)
+        entry = (revised or {}).get(doc.name) or {}
+        last = dt.date.fromisoformat(entry["last_revised"]) if entry.get("last_revised") else None
+        return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind,
+                    last, entry.get("changes_pdf") if last else None, page)
     return Link(label, None, f"available {render.long_date(release)}", kind)
 
 
-def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str]) -> list[dict]:
+def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str],
+                  revised: dict | None = None) -> list[dict]:
     dates = release_dates(s)
     rows = []
     for index, lecture in enumerate(s.schedule):
@@ -82,22 +89,54 @@ def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str
                 label = f"Homework {s.sheet(m.ref).number}: {s.sheet(m.ref).title}"
             else:
                 label = f"Solutions to homework {s.sheet(m.ref).number}"
-            links.append(_link(doc, label, m.kind, dates.get(name)))
+            links.append(_link(doc, label, m.kind, dates.get(name), revised))
         rows.append({"lecture": lecture, "links": links})
     return rows
 
 
+def document_labels(s: Syllabus) -> dict[str, str]:
+    """How the page names each document, in the order it lists them."""
+    labels = {c.stem: f"Chapter {c.number}: {c.title}" for c in s.chapters}
+    for h in s.homework:
+        labels.update({h.id: f"Homework {h.number}: {h.title}", f"{h.id}-solutions": f"Solutions to homework {h.number}"})
+    return {**labels, "maths-checklist": s.checklist.title, FULL_NOTES: "Lecture notes (all chapters)"}
+
+
+def revision_rows(revised: dict, labels: dict[str, str], chapters: set[str] = frozenset()) -> list[dict]:
+    """Every revision of a released document, one row per commit (a chapter's correction is also
+    one of the full notes), newest first: date, documents with their changes PDFs, what changed,
+    the reason the commit gives. Where the full notes are revised too, their section titles, which
+    name the chapter ("Chapter 1, Convex sets"), stand for the chapters' own."""
+    rows: dict[str, dict] = {}
+    in_notes = {r["commit"] for r in (revised.get(FULL_NOTES) or {}).get("revisions", [])}
+    for name in labels:
+        entry = revised.get(name) or {}
+        for r in entry.get("revisions", []):
+            row = rows.setdefault(r["commit"], {"date": dt.date.fromisoformat(r["date"]), "commit": r["commit"],
+                                                "documents": [], "sections": [], "reason": r["reason"]})
+            row["documents"].append({"label": labels[name], "href": entry.get("changes_pdf")})
+            what = r["sections"] or [*(["figures"] if r["figures"] else []), *(["heading"] if r["syllabus"] else [])]
+            if name in chapters and r["commit"] in in_notes:
+                what = []
+            row["sections"] += [t for t in what if t not in row["sections"]]
+    return sorted(rows.values(), key=lambda row: row["date"], reverse=True)
+
+
 def page_context(s: Syllabus) -> dict:
+    from coursebuild.revisions import load_revisions
+
     docs = {d.name: d for d in documents(s)}
     full = docs[FULL_NOTES]
     checklist = docs["maths-checklist"]
+    revised = load_revisions()
     return {
         "course": s.course,
-        "checklist": _link(checklist, s.checklist.title, "checklist", None),
-        "notes": _link(full, "Lecture notes (all chapters)", "notes", None),
-        "chapters": [_link(docs[c.stem], f"Chapter {c.number}: {c.title}", "chapter", release_dates(s).get(c.stem))
-                     for c in s.chapters],
-        "rows": schedule_rows(s, docs, section_numbers(full.aux)),
+        "checklist": _link(checklist, s.checklist.title, "checklist", None, revised),
+        "notes": _link(full, "Lecture notes (all chapters)", "notes", None, revised),
+        "chapters": [_link(docs[c.stem], f"Chapter {c.number}: {c.title}", "chapter", release_dates(s).get(c.stem),
+                           revised) for c in s.chapters],
+        "rows": schedule_rows(s, docs, section_numbers(full.aux), revised),
+        "revisions": revision_rows(revised, document_labels(s), {c.stem for c in s.chapters}),
         "css": CSS_NAME,
         "decision_date": decision_date(),
         "preview": preview(),

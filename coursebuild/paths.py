@@ -29,6 +29,8 @@ BUILD_HTML = BUILD / "html"
 DIST_HTML = DIST / "html"
 HTML_BIBLIOGRAPHY = BUILD_HTML / "references.bib.xml"
 HTML_CSS = "notes.css"  # templates/notes.css, beside the pages
+REVISIONS = BUILD / "revisions.json"  # each document's revisions since its release (coursebuild/revisions.py)
+BUILD_CHANGES = BUILD / "changes"  # latexdiff's sources and runs of the "what changed" PDFs
 
 
 def chapter_source(chapter_id: str) -> Path:
@@ -70,6 +72,16 @@ def html_article(doc_name: str) -> Path:
 
 def html_figure(figure: str) -> Path:
     return BUILD_HTML / "figures" / f"{figure}.svg"
+
+
+def changes_pdf(doc_name: str) -> Path:
+    """The "what changed" PDF of a revised document: its source as released against now."""
+    return DIST / "changes" / f"{doc_name}-changes.pdf"
+
+
+def changes_base(doc_name: str) -> Path:
+    """The commit a document was released at, for its changes PDF (empty: not revised)."""
+    return BUILD_CHANGES / f"{doc_name}.base"
 
 
 def xref_used(doc_name: str) -> Path:

@@ -165,23 +165,29 @@ def _changed(before: dict | None, after: dict | None) -> list[str] | None:
     return sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
 
 
-def _blobs(revisions: list[str]) -> dict[str, bytes | None]:
-    """The contents of `REV:syllabus.yaml` for each revision, in one `git cat-file --batch`."""
-    if not revisions:
+def blobs(specs: list[str]) -> dict[str, bytes | None]:
+    """The contents of each `REV:PATH`, in one `git cat-file --batch` (None: no such file there)."""
+    if not specs:
         return {}
-    out = _git("cat-file", "--batch", stdin="".join(f"{r}:{SYLLABUS}\n" for r in revisions).encode()) or b""
+    out = _git("cat-file", "--batch", stdin="".join(f"{spec}\n" for spec in specs).encode()) or b""
     found, pos = {}, 0
-    for rev in revisions:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        if len(header) == 3 and header[1] == b"blob":
+    for spec in specs:
+        end = out.find(b"\n", pos)
+        header = out[pos:end].split() if end >= 0 else []
+        if len(header) == 3:  # "<oid> <type> <size>", then the contents
             size = int(header[2])
-            found[rev] = out[end + 1:end + 1 + size]
+            found[spec] = out[end + 1:end + 1 + size] if header[1] == b"blob" else None
             pos = end + 1 + size + 1
-        else:  # "<rev> missing": no syllabus at that commit (or no parent)
-            found[rev] = None
-            pos = end + 1
+        else:  # "<spec> missing": no such file at that commit (or no parent), or no git at all
+            found[spec] = None
+            pos = end + 1 if end >= 0 else pos
     return found
+
+
+def _blobs(revisions: list[str]) -> dict[str, bytes | None]:
+    """The contents of `REV:syllabus.yaml` for each revision."""
+    found = blobs([f"{r}:{SYLLABUS}" for r in revisions])
+    return {r: found[f"{r}:{SYLLABUS}"] for r in revisions}
 
 
 def _syllabus_changes(commits: list[str]) -> dict[str, list[str] | None]:
