@@ -255,6 +255,10 @@ def post(name: str, tree, source: str) -> str:
 _IMG = re.compile(r'<img src="figures/([A-Za-z0-9_]+)\.svg"')
 
 
+# An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
+_LONG_INLINE = re.compile(r'<math id="[^"]+" class="ltx_Math" alttext="[^"]{40,}" display="inline"')
+
+
 def finish_article(article: str, source: str) -> tuple[str, list[str]]:
     """Adjust LaTeXML's article for the page: one h1, figures at their place in dist/html/; then
     refuse anything broken (an error box, a missing image, an unresolved label)."""
@@ -262,8 +266,10 @@ def finish_article(article: str, source: str) -> tuple[str, list[str]]:
         # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
         # so that the page has one <h1> and no level is skipped.
         article = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", article)
-    # A display too wide for the screen scrolls; a keyboard reaches it to scroll it.
+    # A display too wide for the screen scrolls, and so does, on a phone, a long inline formula
+    # (notes.css): a keyboard must reach them to scroll them.
     article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
+    article = _LONG_INLINE.sub(r'\g<0> tabindex="0"', article)
     figures = sorted(set(_IMG.findall(article)))
     broken = _BROKEN.search(article)
     if broken:

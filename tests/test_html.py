@@ -1,6 +1,6 @@
 """The HTML edition: valid pages that load nothing from the network and show nothing broken, the
-PDFs' numbers, links that resolve, no serious accessibility violation, a phone's width; and on the
-fixture course, errors with their file and line, incremental rebuilds and release dates."""
+PDFs' numbers, links that resolve; and on the fixture course, errors with their file and line,
+incremental rebuilds and release dates. (In a browser: tests/test_html_browser.py.)"""
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import AXE_SERIOUS, OVERFLOWING, axe_source, launch, parse
+from browser import parse
 from coursebuild import html as edition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,39 +163,6 @@ def test_every_local_link_and_anchor_of_every_page_resolves(built_course):
     assert 'href="html/04-lazy-limit.html"' in course_page and 'href="notes/04-lazy-limit.pdf"' in course_page
     chapter = (dist / "html" / "04-lazy-limit.html").read_text()
     assert 'href="03-approximation-theory.html"' in chapter and 'href="05-random-matrices.html"' in chapter
-
-
-@pytest.mark.slow
-def test_pages_have_no_serious_accessibility_violation_and_fit_a_phone(built_course):
-    from playwright.sync_api import sync_playwright
-
-    shots = ROOT / "build" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    axe = axe_source()
-    violations, overflow = {}, {}
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            for page in pages(built_course):
-                for width, height, scheme in ((1280, 900, "light"), (390, 844, "dark")):
-                    tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
-                    tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
-                    tab.goto(page.as_uri())
-                    tab.screenshot(path=str(shots / f"{page.stem}-{width}px.png"))
-                    if width == 390:
-                        scroll, inner = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                        wide = tab.evaluate(OVERFLOWING)
-                        if scroll > inner or wide:
-                            overflow[page.name] = (scroll, wide[:5])
-                    tab.add_script_tag(content=axe)
-                    found = tab.evaluate(AXE_SERIOUS)
-                    if found:
-                        violations[f"{page.name} at {width}px ({scheme})"] = found
-                    tab.close()
-        finally:
-            browser.close()
-    assert not violations, violations
-    assert not overflow, overflow
 
 
 # ------------------------------------------------------------------------------------------
