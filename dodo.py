@@ -284,6 +284,9 @@ def task_page():
 PAGES = [d for d in DOCS.values() if d.kind != "notes"]
 CONVERTED = [d for d in PAGES if d.kind != "homework"]
 BINDING = rel(paths.LATEXML_BINDINGS / "course.sty.ltxml")
+# What a page's text goes through after LaTeXML (references, figures, checks): a change to it
+# redoes the pages' last steps, not the conversions.
+HTML_CODE = rel(paths.ROOT / "coursebuild" / "html.py")
 
 
 def _converted(doc):
@@ -351,7 +354,7 @@ def task_htmlpost():
             "actions": [(actions.write_article, [doc.name, source.name, doc.kind == "homework",
                                                  rel(doc.sources[0])])],
             "file_dep": [rel(paths.html_xml(source.name)), rel(paths.html_refs(source.name)),
-                         rel(paths.HTML_BIBLIOGRAPHY)],
+                         rel(paths.HTML_BIBLIOGRAPHY), HTML_CODE],
             "targets": [rel(paths.html_article(doc.name))],
             "clean": True,
         }
@@ -364,7 +367,7 @@ def task_html():
             "name": doc.name,
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
-            "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"),
+            "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), HTML_CODE,
                          rel(paths.version_file(doc.name)),
                          *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]]],
             "targets": [rel(doc.html)],

@@ -218,4 +218,6 @@ def test_release_dates_hold_back_pages_as_they_hold_back_pdfs(fixture_copy):
     html = fixture_copy.root / "dist/html"
     assert (html / "hw1.html").is_file() and not (html / "hw1-solutions.html").exists()
     assert 'href="html/hw1-solutions.html"' not in (fixture_copy.root / "dist/index.html").read_text()
-    assert not (fixture_copy.root / "dist/html/02-duality.html").exists()
+    assert (fixture_copy.root / "build/unreleased/html/hw1-solutions.html").is_file()
+    fixture_copy.doit()  # the day after its release
+    assert (html / "hw1-solutions.html").is_file()
