@@ -368,7 +368,7 @@ def task_html():
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
             "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), HTML_CODE,
-                         rel(paths.version_file(doc.name)),
+                         rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
                          *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]]],
             "targets": [rel(doc.html)],
             "uptodate": [config_changed({"released": doc.released})],

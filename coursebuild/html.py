@@ -9,11 +9,13 @@ each step costs. Per document, in doit tasks:
                    build/html/NAME.xml and NAME.labels.json (rewritten only when it changes).
 2. `htmlrefs`      for each page, the labels it quotes from other chapters, from their indexes
                    (NAME.refs.json, rewritten only when a quoted number or anchor changes).
-3. `html:NAME`     the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), then
-                   the page template around it -> dist/html/NAME.html, with the figures it shows.
+3. `htmlpost:NAME` the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), the
+                   figures placed and the result checked: build/html/NAME.article.html.
+4. `html:NAME`     the page template around it (course, navigation, contents, version, revision
+                   notice) -> dist/html/NAME.html, with the figures it shows beside it.
 
 A student's sheet is its solutions' page without the solutions (the solutions number nothing,
-which step 3 checks), so each sheet is converted once.
+which step 3 checks), so each sheet is converted once. Figures are their PDFs as SVG (`svg:NAME`).
 """
 from __future__ import annotations
 
@@ -279,7 +281,7 @@ def finish_article(article: str, source: str) -> tuple[str, list[str]]:
 
 
 def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
-    """The page's text (step 3 but the template): build/html/NAME.article.html, if it changed."""
+    """Step 3: the page's text, build/html/NAME.article.html (rewritten only if it changed)."""
     tree = _parse(paths.html_xml(xml_name))
     root = tree.getroot()
     link_external(root, json.loads(paths.html_refs(xml_name).read_text()), source)
@@ -299,6 +301,25 @@ def contents(article: str) -> list[dict]:
             for ident, title in _SECTION.findall(article)]
 
 
+def revision_notice(name: str) -> dict | None:
+    """The page's notice of its revisions since release, from build/revisions.json, as on the course page."""
+    import datetime as dt
+
+    from coursebuild import render
+
+    try:
+        entry = json.loads(paths.REVISIONS.read_text())["documents"].get(name) or {}
+    except (OSError, ValueError, KeyError):
+        return None
+    if not entry.get("last_revised"):
+        return None
+    sections = sorted({section for r in entry["revisions"] for section in r["sections"]})
+    return {"date": render.long_date(dt.date.fromisoformat(entry["last_revised"])),
+            "iso": entry["last_revised"], "sections": sections,
+            "changes": os.path.relpath(paths.DIST / entry["changes_pdf"], paths.DIST_HTML) if entry.get("changes_pdf")
+            else None}
+
+
 def page_context(doc, s, docs: dict) -> dict:
     """What the template prints around a document's text: every value from the syllabus."""
     from coursebuild import render, versions
@@ -309,7 +330,7 @@ def page_context(doc, s, docs: dict) -> dict:
 
     ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
            "next": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
-           "version": versions.text(versions.read().get(doc.name))}
+           "version": versions.text(versions.read().get(doc.name)), "revised": revision_notice(doc.name)}
     if doc.kind == "chapter":
         chapter = s.chapter(doc.params["chapter"])
         ctx["title"] = f"Chapter {chapter.number}: {chapter.title}"

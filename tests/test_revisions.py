@@ -142,6 +142,16 @@ def test_page_lists_the_revision_with_its_day_reason_and_section(history):
             '<a href="changes/01-convex-sets-changes.pdf">what changed</a>') in html
 
 
+def test_the_chapters_web_page_carries_the_same_notice(history):
+    page = (history.root / "dist/html/01-convex-sets.html").read_text()
+    notice = re.search(r'<p class="revised" role="note">(.*?)</p>', page, re.S)
+    assert notice, "no revision notice on the revised chapter's page"
+    text = " ".join(re.sub(r"<[^>]+>", "", notice.group(1)).split())
+    assert text == "Revised on 8 March 2024 since its release; changed: Convex sets · what changed (PDF)."
+    assert 'href="../changes/01-convex-sets-changes.pdf"' in notice.group(1)
+    assert 'class="revised"' not in (history.root / "dist/html/02-duality.html").read_text()
+
+
 def test_changes_pdf_shows_old_and_new_wording(history):
     changes = " ".join(history.pdf_text("dist/changes/01-convex-sets-changes.pdf").split())
     assert "bounded" in changes and "closed" in changes  # deleted and added, both shown
