@@ -8,6 +8,7 @@ import os
 import sys
 
 from doit import get_var
+from doit.task import clean_targets
 from doit.tools import config_changed
 
 from coursebuild import actions, loading, paths, preamble, release, revisions, versions
@@ -275,7 +276,8 @@ def task_page():
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview()})],
-        "clean": True,
+        # The figures the pages show were copied beside them, by no task of their own.
+        "clean": [clean_targets, actions.remove_html_figures],
     }
 
 

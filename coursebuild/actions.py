@@ -246,3 +246,10 @@ def write_html_page(name: str):
     doc = docs[name]
     return _html(html.write_page, name, html.page_context(doc, s, docs), str(doc.html),
                  None if doc.released else str(doc.dist_html))
+
+
+def remove_html_figures():
+    """`doit clean`: the figures copied beside the pages of dist/html/."""
+    import shutil
+
+    shutil.rmtree(paths.DIST_HTML / "figures", ignore_errors=True)

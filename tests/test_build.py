@@ -224,6 +224,8 @@ def test_clean_removes_generated_files_only(fixture_copy):
     assert not list((root / "build" / "tex").glob("*.tex"))
     assert not list((root / "figures").glob("*.pdf"))
     assert not (root / "build" / "fmt" / "course.fmt").exists()
+    assert not [p for p in (root / "dist" / "html").rglob("*") if p.is_file()]  # pages, style sheet, figures
+    assert not list((root / "build" / "html").rglob("*.xml"))
     assert _tracked_digest(root) == before
 
 
