@@ -268,10 +268,11 @@ def finish_article(article: str, source: str) -> tuple[str, list[str]]:
         # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
         # so that the page has one <h1> and no level is skipped.
         article = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", article)
-    # A display too wide for the screen scrolls, and so does, on a phone, a long inline formula
-    # (notes.css): a keyboard must reach them to scroll them.
+    # A display too wide for the screen scrolls, and so do verbatim code and, on a phone, a long
+    # inline formula (notes.css): a keyboard must reach them to scroll them.
     article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
     article = _LONG_INLINE.sub(r'\g<0> tabindex="0"', article)
+    article = article.replace('<pre class="ltx_verbatim', '<pre tabindex="0" class="ltx_verbatim')
     figures = sorted(set(_IMG.findall(article)))
     broken = _BROKEN.search(article)
     if broken:

@@ -109,6 +109,8 @@ def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_cour
         for marker in BROKEN:
             assert marker not in text, (page.name, marker)
         assert not re.search(r"<img(?![^>]*\balt=\"[^\"]{12,})", text), f"{page.name}: an image without a real alt"
+        # Colours come from notes.css alone: the browser test checks contrast on a page of each kind.
+        assert not re.search(r'style="[^"]*color|mathcolor=|mathbackground=', text), f"{page.name} sets a colour"
     css = (built_course.root / "dist" / "html" / "notes.css").read_text()
     assert "url(" not in css and "@import" not in css and "prefers-color-scheme: dark" in css
 
