@@ -21,6 +21,7 @@ from figgen.core import status
 # whose quoted numbers the new full notes changed.
 BUILD_TASKS = ["figure", "tex", "preamble", "versions", "revisions", "chapter", "homework", "solutions", "checklist",
                "notes", "xref", "renumber", "changes", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
+HTML_TASKS = ["svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html"]
 DOIT_CONFIG = {
     "default_tasks": BUILD_TASKS,
     # A plain ./doit uses every core; -n 1 still runs one task at a time.
@@ -33,6 +34,9 @@ DOIT_CONFIG = {
 }
 
 loading.apply_command_line_vars(get_var)
+HTML_EDITION = release.html_edition()  # ./doit html=no: the PDFs and the course page only
+if not HTML_EDITION:
+    DOIT_CONFIG["default_tasks"] = [t for t in BUILD_TASKS if t not in HTML_TASKS]
 loading.recover_state()
 PLAN = loading.plan()
 DOCS = PLAN.docs
@@ -269,13 +273,15 @@ def task_page():
         "actions": [actions.write_page],
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
                      rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
-                     *[rel(d.pdf) for d in released], *[rel(d.html) for d in PAGES if d.released], rel(paths.REVISIONS)],
+                     *[rel(d.pdf) for d in released], rel(paths.REVISIONS),
+                     *[rel(d.html) for d in PAGES if d.released and HTML_EDITION]],
         # It reads the final PDFs' sizes and page counts, and which changes PDFs exist.
-        "task_dep": ["renumber", "changes", "html"],
+        "task_dep": ["renumber", "changes", *(["html"] if HTML_EDITION else [])],
         "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST_HTML / paths.HTML_CSS)],
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
-                                     "day": release.decision_date().isoformat(), "preview": release.preview()})],
+                                     "day": release.decision_date().isoformat(), "preview": release.preview(),
+                                     "html": HTML_EDITION})],
         # The figures the pages show were copied beside them, by no task of their own.
         "clean": [clean_targets, actions.remove_html_figures],
     }
@@ -328,7 +334,10 @@ def task_latexml():
             "name": doc.name,
             "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",
             "actions": [(actions.convert_html, [doc.name, rel(doc.tex), sources])],
-            "file_dep": [rel(doc.tex), *sources, *STYLE, BINDING, *figures, rel(paths.version_file(doc.name))],
+            "file_dep": [rel(doc.tex), *sources, *STYLE, BINDING, *figures],
+            # The wrapper inputs its version file, which the page prints instead (it is not a
+            # dependency: a new version changes nothing LaTeXML writes).
+            "task_dep": ["versions"],
             "targets": [rel(paths.html_xml(doc.name)), rel(paths.html_labels(doc.name))],
             "clean": True,
         }

@@ -17,7 +17,7 @@ from coursebuild import paths
 # `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
 # release dates are judged on) and preview=1 (ignore release dates).
 COMMAND_LINE_VARS = {"mode": "FIGGEN_MODE", "device": "FIGGEN_DEVICE", "date": "COURSE_DATE",
-                     "preview": "COURSE_PREVIEW"}
+                     "preview": "COURSE_PREVIEW", "html": "COURSE_HTML"}
 
 
 def _exit(message: str):

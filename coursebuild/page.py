@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corelib import atomic
-from coursebuild import paths, render
+from coursebuild import html, paths, render
 from coursebuild.documents import FULL_NOTES, Document, documents
-from coursebuild.release import decision_date, document_name, preview, release_dates
+from coursebuild.release import decision_date, document_name, html_edition, preview, release_dates
 from coursebuild.syllabus import Syllabus, where
 
 CSS_NAME = "course.css"
@@ -58,7 +58,7 @@ def section_numbers(aux: Path) -> dict[str, str]:
 
 def _link(doc: Document, label: str, kind: str, release, revised: dict | None = None) -> Link:
     if doc.released:
-        page = doc.html.relative_to(paths.DIST).as_posix() if doc.kind != "notes" else None
+        page = doc.html.relative_to(paths.DIST).as_posix() if doc.kind != "notes" and html_edition() else None
         entry = (revised or {}).get(doc.name) or {}
         last = dt.date.fromisoformat(entry["last_revised"]) if entry.get("last_revised") else None
         return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind,
@@ -148,13 +148,12 @@ def render_page(s: Syllabus) -> str:
 
 
 def write_page(s: Syllabus) -> None:
-    from coursebuild import html
-
     atomic.write_text(paths.DIST / "index.html", render_page(s), staging=paths.STAGING)
     atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
-    # The HTML edition's style sheet, and nothing in dist/html/ that no released page shows.
+    # The HTML edition's style sheet, and nothing in dist/html/ that no released page shows (with
+    # `html=no`, no page at all: the course page then links none).
     html.copy_stylesheet()
-    released = [d for d in documents(s) if d.released and d.kind != "notes"]
+    released = [d for d in documents(s) if d.released and d.kind != "notes" and html_edition()]
     html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)})
 
 

@@ -35,6 +35,12 @@ def preview() -> bool:
     return os.environ.get("COURSE_PREVIEW", "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def html_edition() -> bool:
+    """Whether the build makes the HTML edition: `./doit html=no` (COURSE_HTML=no) builds the PDFs
+    and the course page only, for a faster loop, and takes the edition out of dist/ meanwhile."""
+    return os.environ.get("COURSE_HTML", "").strip().lower() not in ("no", "0", "false", "off")
+
+
 def document_name(kind: str, ref: str, s: Syllabus) -> str:
     if kind == "chapter":
         return s.chapter(ref).stem

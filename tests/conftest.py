@@ -92,11 +92,14 @@ def committed_full_data(name: str):
 class Course:
     """A copy of the project in a temporary directory, with helpers to run doit in it."""
 
-    def __init__(self, root: Path, day: str | None = None):
+    def __init__(self, root: Path, day: str | None = None, html: bool = True):
         self.root = root
         self.day = day  # the day release dates are judged on (COURSE_DATE), when fixed
+        self.html = html  # False: its builds leave the HTML edition out (html=no), unless a test says html=
 
     def doit(self, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+        if not self.html and not any(a.startswith("html=") for a in args):
+            args = (*args, "html=no")
         full_env = {**os.environ, **({"COURSE_DATE": self.day} if self.day else {}), **(env or {})}
         full_env.pop("FIGGEN_MODE", None) if env is None or "FIGGEN_MODE" not in env else None
         proc = subprocess.run([str(ROOT / ".venv" / "bin" / "doit"), *args], cwd=self.root, capture_output=True,
@@ -166,15 +169,26 @@ def fixture_course(tmp_path_factory) -> Course:
     return course
 
 
+def copy_course(course: Course, dest: Path, html: bool) -> Course:
+    shutil.copytree(course.root, dest, symlinks=True)
+    return Course(dest, FIXTURE_DAY, html)
+
+
 @pytest.fixture
 def fixture_copy(fixture_course, tmp_path) -> Course:
     """A private copy of the built fixture course, for tests that edit or break it.
 
-    Task dependencies are recorded relative to the project, so the copy starts up to date.
+    Task dependencies are recorded relative to the project, so the copy starts up to date. Its
+    builds make the PDFs and the course page only (`html=no`): the HTML conversion adds seconds to
+    every rebuild, and the tests of the HTML edition use `fixture_copy_html`.
     """
-    root = tmp_path / "copy"
-    shutil.copytree(fixture_course.root, root, symlinks=True)
-    return Course(root, FIXTURE_DAY)
+    return copy_course(fixture_course, tmp_path / "copy", html=False)
+
+
+@pytest.fixture
+def fixture_copy_html(fixture_course, tmp_path) -> Course:
+    """The same, building the HTML edition too, as `./doit` does."""
+    return copy_course(fixture_course, tmp_path / "copy", html=True)
 
 
 @pytest.fixture(scope="session")

@@ -215,8 +215,8 @@ def test_nothing_of_the_real_course_is_printed_in_another_course(fixture_course)
     assert "SIGRE L3, Institute of Imaginary Sciences" in header and "Prof. Ada Example" in header
 
 
-def test_clean_removes_generated_files_only(fixture_copy):
-    c = fixture_copy
+def test_clean_removes_generated_files_only(fixture_copy_html):
+    c = fixture_copy_html
     root = c.root
     before = _tracked_digest(root)
     c.doit("clean")

@@ -188,26 +188,26 @@ def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats
 
 
 @pytest.mark.slow
-def test_a_chapter_edit_reconverts_only_its_page(fixture_copy):
-    source = fixture_copy.root / "notes/chapters/duality.tex"
+def test_a_chapter_edit_reconverts_only_its_page(fixture_copy_html):
+    source = fixture_copy_html.root / "notes/chapters/duality.tex"
     source.write_text(source.read_text() + "\nA sentence added by the HTML test.\n")
-    ran = fixture_copy.ran()
+    ran = fixture_copy_html.ran()
     converted = {t for t in ran if t.startswith(("latexml:", "htmlpost:", "html:"))}
     assert converted == {"latexml:02-duality", "htmlpost:02-duality", "html:02-duality"}, ran
-    assert "A sentence added by the HTML test." in (fixture_copy.root / "dist/html/02-duality.html").read_text()
-    assert not {t for t in fixture_copy.ran() if t.startswith(("latexml:", "htmlpost:", "html:"))}
+    assert "A sentence added by the HTML test." in (fixture_copy_html.root / "dist/html/02-duality.html").read_text()
+    assert not {t for t in fixture_copy_html.ran() if t.startswith(("latexml:", "htmlpost:", "html:"))}
 
 
 @pytest.mark.slow
-def test_an_undefined_macro_fails_with_its_file_and_line_and_keeps_the_old_page(fixture_copy):
-    source = fixture_copy.root / "notes/chapters/duality.tex"
-    page = fixture_copy.root / "dist/html/02-duality.html"
+def test_an_undefined_macro_fails_with_its_file_and_line_and_keeps_the_old_page(fixture_copy_html):
+    source = fixture_copy_html.root / "notes/chapters/duality.tex"
+    page = fixture_copy_html.root / "dist/html/02-duality.html"
     before = page.read_bytes()
     lines = source.read_text().splitlines()
     lines.insert(3, r"\providecommand{\onlyinpdf}{}\onlyinpdf \htmlfrobnicate{x}")
     source.write_text("\n".join(lines) + "\n")
     # pdflatex would stop at the same macro: convert alone to see the HTML conversion's own report.
-    proc = fixture_copy.doit("latexml:02-duality", check=False)
+    proc = fixture_copy_html.doit("latexml:02-duality", check=False)
     assert proc.returncode != 0
     assert "notes/chapters/duality.tex:4: LaTeXML error (undefined:\\htmlfrobnicate)" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -215,11 +215,11 @@ def test_an_undefined_macro_fails_with_its_file_and_line_and_keeps_the_old_page(
 
 
 @pytest.mark.slow
-def test_release_dates_hold_back_pages_as_they_hold_back_pdfs(fixture_copy):
-    fixture_copy.doit("date=2024-03-06")
-    html = fixture_copy.root / "dist/html"
+def test_release_dates_hold_back_pages_as_they_hold_back_pdfs(fixture_copy_html):
+    fixture_copy_html.doit("date=2024-03-06")
+    html = fixture_copy_html.root / "dist/html"
     assert (html / "hw1.html").is_file() and not (html / "hw1-solutions.html").exists()
-    assert 'href="html/hw1-solutions.html"' not in (fixture_copy.root / "dist/index.html").read_text()
-    assert (fixture_copy.root / "build/unreleased/html/hw1-solutions.html").is_file()
-    fixture_copy.doit()  # the day after its release
+    assert 'href="html/hw1-solutions.html"' not in (fixture_copy_html.root / "dist/index.html").read_text()
+    assert (fixture_copy_html.root / "build/unreleased/html/hw1-solutions.html").is_file()
+    fixture_copy_html.doit()  # the day after its release
     assert (html / "hw1-solutions.html").is_file()

@@ -11,7 +11,7 @@ import subprocess
 import html5lib
 import pytest
 
-from conftest import FIXTURE_DAY, ROOT, Course, make_fixture_course
+from conftest import ROOT, copy_course
 from coursebuild.revisions import changed_sections, code_key, normalise, sections
 
 CHAPTER = "notes/chapters/convex-sets.tex"
@@ -82,10 +82,12 @@ def edit(root, rel: str, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
-    """The fixture course built with no commit, then the history committed and built once more."""
-    root = make_fixture_course(tmp_path_factory.mktemp("revisions"))
-    course = Course(root, FIXTURE_DAY)
+def history(fixture_course, tmp_path_factory):
+    """The fixture course built with no commit, then the history committed and built once more.
+
+    It starts from a copy of the session's build of the fixture course (no commit either)."""
+    course = copy_course(fixture_course, tmp_path_factory.mktemp("revisions") / "course", html=True)
+    root = course.root
     shutil.copy(ROOT / ".gitignore", root / ".gitignore")
     # The chapter is released on 5 March; the course as first committed states the theorem wrongly.
     edit(root, "syllabus.yaml", "      - chapter: convex-sets\n", f"      - chapter: convex-sets\n        release: {RELEASE}\n")
