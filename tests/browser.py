@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import re
 import tarfile
 import urllib.request
 from html.parser import HTMLParser
@@ -79,3 +80,66 @@ def parse(html: str) -> Links:
     parser = Links()
     parser.feed(html)
     return parser
+
+
+SHOTS = ROOT / "build" / "screenshots"
+# axe's rules that judge the style sheet rather than a page's content.
+STYLE_RULES = ["color-contrast", "link-in-text-block", "target-size"]
+
+
+def html_pages(course) -> list[Path]:
+    return sorted((course.root / "dist" / "html").glob("*.html"))
+
+
+def page_kind(page: Path) -> str:
+    name = page.stem
+    return ("chapter" if re.match(r"\d\d-", name) else "solutions" if name.endswith("-solutions")
+            else "sheet" if name.startswith("hw") else name)
+
+
+def check_pages(pages: list[Path]) -> tuple[dict, dict]:
+    """(axe's serious or critical violations, pages wider than a phone) of these pages.
+
+    Every page at 390 px in the dark scheme: its width, and every rule of axe but the three that
+    judge the style sheet's choices (STYLE_RULES: colour contrast, links told apart from text,
+    target sizes), three quarters of axe's time on a chapter. The first page of each kind with
+    every rule, at 390 px dark and at 1280 px light: colours and sizes come from notes.css alone
+    (tests/test_html.py checks that no page sets a colour of its own), so a page of each kind
+    shows the pairs its kind can. Screenshots in build/screenshots/: every page at 390 px, the
+    first of each kind at 1280 px.
+    """
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    axe = axe_source()
+    first_of_kind = {}
+    for page in pages:
+        first_of_kind.setdefault(page_kind(page), page)
+    violations, overflow, checked = {}, {}, 0
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for width, height, scheme in ((390, 844, "dark"), (1280, 900, "light")):
+                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                for page in pages:
+                    full = first_of_kind[page_kind(page)] == page
+                    if width == 1280 and not full:
+                        continue
+                    tab.goto(page.as_uri())
+                    tab.screenshot(path=str(SHOTS / f"{page.stem}-{width}px.png"))
+                    if width == 390:
+                        scroll, inner = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                        wide = tab.evaluate(OVERFLOWING)
+                        if scroll > inner or wide:
+                            overflow[page.name] = (scroll, wide[:5])
+                    tab.add_script_tag(content=axe)
+                    found = tab.evaluate(AXE_SERIOUS, None if full else STYLE_RULES)
+                    checked += 1
+                    if found:
+                        violations[f"{page.name} at {width}px ({scheme})"] = found
+                tab.close()
+        finally:
+            browser.close()
+    assert checked == len(pages) + len(first_of_kind)
+    return violations, overflow

@@ -161,11 +161,24 @@ def make_fixture_course(dest: Path) -> Path:
 def fixture_course(tmp_path_factory) -> Course:
     """One clean build of the fixture course, shared by the tests that only read it.
 
-    `initial` keeps the checksums of that clean build for the reproducibility test.
+    Under pytest-xdist the workers share it too: the first to get the lock builds it in the run's
+    common temporary directory, the others wait and read it. `initial` keeps the checksums of that
+    clean build for the reproducibility test.
     """
-    course = Course(make_fixture_course(tmp_path_factory.mktemp("fixture")), FIXTURE_DAY)
-    course.doit()
-    course.initial = output_checksums(course.root)
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
+        else tmp_path_factory.getbasetemp()
+    root, done = shared / "fixture-course", shared / "fixture-course.built"
+    with open(shared / "fixture-course.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            Course(make_fixture_course(root), FIXTURE_DAY).doit()
+            done.write_text(json.dumps(output_checksums(root)))
+    course = Course(root, FIXTURE_DAY)
+    course.initial = json.loads(done.read_text())
     return course
 
 

@@ -108,8 +108,9 @@ def test_incremental_builds(fixture_copy):
     c = fixture_copy
     root = c.root
 
-    # Nothing changed: nothing runs, in a copy of the build as in the build itself.
-    assert c.ran() == set()
+    # Nothing changed: nothing runs, in a copy of the build as in the build itself (which made the
+    # HTML edition too; this test's later builds leave it out, as fixture_copy's do).
+    assert c.ran("html=yes") == set()
 
     # One chapter edited, quoting no new number: that chapter's PDF and the full notes, no other PDF.
     src = root / FIXTURE_CHAPTER

@@ -1,70 +1,22 @@
 """The HTML edition in a real browser (Debian's Chromium): no accessibility violation of impact
-serious or critical (axe-core) on any page, and no horizontal scrolling of the text on a phone.
-In a file of its own, so that it runs beside the other test files (axe takes seconds a page)."""
+serious or critical (axe-core) on any chapter page, and no horizontal scrolling of the text on a
+phone (browser.check_pages says how); the sheets are in test_html_browser_sheets.py, so that the two
+run side by side (axe takes seconds a page). And the two checks, shown failing on wrong pages."""
 import re
 from pathlib import Path
 
 import pytest
 
-from browser import AXE_SERIOUS, OVERFLOWING, axe_source, launch
+from browser import AXE_SERIOUS, axe_source, check_pages, html_pages, launch, page_kind
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "build" / "screenshots"
-# axe's rules that judge the style sheet rather than a page's content.
-STYLE_RULES = ["color-contrast", "link-in-text-block", "target-size"]
 
 
-def kind(page: Path) -> str:
-    name = page.stem
-    return ("chapter" if re.match(r"\d\d-", name) else "solutions" if name.endswith("-solutions")
-            else "sheet" if name.startswith("hw") else name)
-
-
-def test_every_page_passes_axe_and_fits_a_phone(built_course):
-    """Every page at 390 px in the dark scheme: no horizontal overflow, and every rule of axe but
-    the three that judge the style sheet's choices (colour contrast, links told apart from text,
-    target sizes), which are three quarters of axe's time on a chapter. The first page of each
-    kind with every rule, at 390 px dark and at 1280 px light: colours and sizes come from
-    notes.css alone (the validity test checks that no page sets a colour of its own), so a page of
-    each kind shows the pairs its kind can. Screenshots: every page at 390 px, one of each kind at
-    1280 px."""
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    axe = axe_source()
-    pages = sorted((built_course.root / "dist" / "html").glob("*.html"))
-    first_of_kind = {}
-    for page in pages:
-        first_of_kind.setdefault(kind(page), page)
-    assert set(first_of_kind) == {"chapter", "sheet", "solutions", "maths-checklist"}
-    violations, overflow, checked = {}, {}, []
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            for width, height, scheme in ((390, 844, "dark"), (1280, 900, "light")):
-                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
-                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
-                for page in pages:
-                    full = first_of_kind[kind(page)] == page
-                    if width == 1280 and not full:
-                        continue
-                    tab.goto(page.as_uri())
-                    tab.screenshot(path=str(SHOTS / f"{page.stem}-{width}px.png"))
-                    if width == 390:
-                        scroll, inner = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                        wide = tab.evaluate(OVERFLOWING)
-                        if scroll > inner or wide:
-                            overflow[page.name] = (scroll, wide[:5])
-                    tab.add_script_tag(content=axe)
-                    found = tab.evaluate(AXE_SERIOUS, None if full else STYLE_RULES)
-                    checked.append((page.name, width, full))
-                    if found:
-                        violations[f"{page.name} at {width}px ({scheme})"] = found
-                tab.close()
-        finally:
-            browser.close()
-    assert len(checked) == len(pages) + 4
+def test_every_chapter_page_passes_axe_and_fits_a_phone(built_course):
+    pages = [p for p in html_pages(built_course) if page_kind(p) == "chapter"]
+    assert len(pages) == 8
+    violations, overflow = check_pages(pages)
     assert not violations, violations
     assert not overflow, overflow
 
