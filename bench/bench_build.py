@@ -121,6 +121,13 @@ def row(what, ours, base, base_what, target):
     return (what, f"{m:.2f} s", f"{m / b:.2f} x {base_what} ({b:.2f} s)", target)
 
 
+def print_table(rows) -> None:
+    print("| measurement | median | against the baseline | target |")
+    print("| --- | --- | --- | --- |")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -171,10 +178,7 @@ def main() -> int:
         rows.append(row("one chapter edited, `./doit` (chapter, full notes, page)", all_ours, all_base,
                         "latexmk on the chapter and the full notes", "at most 1.3 x"))
 
-    print("| measurement | median | against the baseline | target |")
-    print("| --- | --- | --- | --- |")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    print_table(rows)
     return 0
 
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
-from bench_build import CHAPTER, clean, edit, row, timed  # noqa: E402
+from bench_build import CHAPTER, clean, edit, print_table, row, timed  # noqa: E402
 from conftest import copy_project  # noqa: E402
 
 
@@ -71,10 +71,7 @@ def main() -> int:
             base.append(converter_alone(root))
         rows.append(row("one chapter edited, `./doit html:NN` (its page refreshed)", ours, base,
                         "latexml + latexmlpost on that chapter", "at most 1.2 x"))
-    print("| measurement | median | against the baseline | target |")
-    print("| --- | --- | --- | --- |")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    print_table(rows)
     return 0
 
 

@@ -216,3 +216,19 @@ def built_course() -> Course:
     if not os.environ.get("COURSE_BUILT_BY_DOIT"):
         course.doit()
     return course
+
+
+# A scripted git history in a fixture course (versions, revisions).
+def git(root, *args, env=None) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})}).stdout.strip()
+
+
+def commit(root, message: str, day: str) -> str:
+    """Commit everything with a fixed date (no clock), as a fixed author; the short hash."""
+    when = f"{day}T09:00:00+00:00"
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=Fixture", "-c", "user.email=fixture@example.org", "-c", "commit.gpgsign=false",
+        "commit", "-q", "-m", message,
+        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "TZ": "UTC"})
+    return git(root, "rev-parse", "--short=7", "HEAD")

@@ -3,15 +3,13 @@ it is corrected (with a `Revision:` trailer), then only a comment is edited. The
 the correction, with its day, reason and section, and links a latexdiff PDF that shows the old and
 the new wording; the comment edit is no revision. And the normalisation that decides it."""
 import json
-import os
 import re
 import shutil
-import subprocess
 
 import html5lib
 import pytest
 
-from conftest import ROOT, copy_course
+from conftest import ROOT, commit, copy_course, git
 from coursebuild.revisions import changed_sections, code_key, normalise, sections
 
 CHAPTER = "notes/chapters/convex-sets.tex"
@@ -60,19 +58,6 @@ def test_a_figure_module_counts_by_its_code_not_its_comments():
 
 
 # --- The fixture history -------------------------------------------------------------------------
-
-def git(root, *args, env=None) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True,
-                          env={**os.environ, **(env or {})}).stdout.strip()
-
-
-def commit(root, message: str, day: str) -> str:
-    when = f"{day}T09:00:00+00:00"
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=Fixture", "-c", "user.email=fixture@example.org", "-c", "commit.gpgsign=false",
-        "commit", "-q", "-m", message, env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "TZ": "UTC"})
-    return git(root, "rev-parse", "--short=7", "HEAD")
-
 
 def edit(root, rel: str, old: str, new: str) -> None:
     path = root / rel
@@ -151,7 +136,10 @@ def test_the_chapters_web_page_carries_the_same_notice(history):
     text = " ".join(re.sub(r"<[^>]+>", "", notice.group(1)).split())
     assert text == "Revised on 8 March 2024 since its release; changed: Convex sets · what changed (PDF)."
     assert 'href="../changes/01-convex-sets-changes.pdf"' in notice.group(1)
-    assert 'class="revised"' not in (history.root / "dist/html/02-duality.html").read_text()
+    duality = (history.root / "dist/html/02-duality.html").read_text()
+    assert 'class="revised"' not in duality
+    # Each page states its version, as its PDF does: the last commit that changed what it is made of.
+    assert f"version 2024-03-15 ({history.comment})" in page and f"version 2024-03-01 ({history.first})" in duality
 
 
 def test_changes_pdf_shows_old_and_new_wording(history):

@@ -2,32 +2,15 @@
 date and commit of the last change to what it is made from, a syllabus edit versions only the
 documents whose wrapper it changes, and the PDF prints it. Without history: "unversioned"."""
 import json
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, commit, git
 
 pytestmark = pytest.mark.slow
 
 DOCS = {"lecture-notes", "01-convex-sets", "02-duality", "hw1", "hw1-solutions", "maths-checklist"}
-
-
-def git(root, *args, env=None) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True,
-                          env={**os.environ, **(env or {})}).stdout.strip()
-
-
-def commit(root, message: str, day: str) -> str:
-    """Commit everything with a fixed date (no clock), as a fixed author; the short hash."""
-    when = f"{day}T09:00:00+00:00"
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=Fixture", "-c", "user.email=fixture@example.org", "-c", "commit.gpgsign=false",
-        "commit", "-q", "-m", message,
-        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "TZ": "UTC"})
-    return git(root, "rev-parse", "--short=7", "HEAD")
 
 
 def versions(course) -> dict[str, tuple]:
