@@ -261,9 +261,9 @@ _IMG = re.compile(r'<img src="figures/([A-Za-z0-9_]+)\.svg"')
 _LONG_INLINE = re.compile(r'<math id="[^"]+" class="ltx_Math" alttext="[^"]{40,}" display="inline"')
 
 
-def finish_article(article: str, source: str) -> tuple[str, list[str]]:
-    """Adjust LaTeXML's article for the page: one h1, figures at their place in dist/html/; then
-    refuse anything broken (an error box, a missing image, an unresolved label)."""
+def finish_article(article: str, source: str) -> str:
+    """Adjust LaTeXML's article for the page: one h1, scroll boxes a keyboard reaches; then refuse
+    anything broken (an error box, a missing image, an unresolved label)."""
     if 'class="ltx_title ltx_title_chapter"' in article:
         # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
         # so that the page has one <h1> and no level is skipped.
@@ -273,12 +273,11 @@ def finish_article(article: str, source: str) -> tuple[str, list[str]]:
     article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
     article = _LONG_INLINE.sub(r'\g<0> tabindex="0"', article)
     article = article.replace('<pre class="ltx_verbatim', '<pre tabindex="0" class="ltx_verbatim')
-    figures = sorted(set(_IMG.findall(article)))
     broken = _BROKEN.search(article)
     if broken:
         context = re.sub(r"<[^>]+>", "", article[max(0, broken.start() - 200):broken.end() + 200])
         raise HtmlError(f"{source}: the page would show {broken.group(0)!r} near: {' '.join(context.split())[:160]}")
-    return article, figures
+    return article
 
 
 def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
@@ -289,7 +288,7 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     if student:
         drop_solutions(root, source)
     article = place_figures(post(name, tree, source), figures_in(root), source)
-    article, _ = finish_article(article, source)
+    article = finish_article(article, source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
 
@@ -307,11 +306,9 @@ def revision_notice(name: str) -> dict | None:
     import datetime as dt
 
     from coursebuild import render
+    from coursebuild.revisions import load_revisions
 
-    try:
-        entry = json.loads(paths.REVISIONS.read_text())["documents"].get(name) or {}
-    except (OSError, ValueError, KeyError):
-        return None
+    entry = load_revisions().get(name) or {}
     if not entry.get("last_revised"):
         return None
     sections = sorted({section for r in entry["revisions"] for section in r["sections"]})

@@ -9,20 +9,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import parse
+from browser import html_pages as pages, parse
 from coursebuild import html as edition
+from coursebuild.page import section_numbers as aux_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ("LABEL:", "ltx_ERROR", "ltx_missing", "ltx_unknown", "[Uncaptioned image]", "Refer to caption")
-
-
-def pages(course) -> list[Path]:
-    return sorted((course.root / "dist" / "html").glob("*.html"))
-
-
-def aux_numbers(aux: Path) -> dict[str, str]:
-    text = aux.read_text(errors="replace")
-    return {k: v for k, v in re.findall(r"\\newlabel\{([^}@]+)\}\{\{([^}]*)\}", text)}
 
 
 # ------------------------------------------------------------------------------------------
@@ -77,7 +69,7 @@ def test_a_reference_to_another_chapter_links_its_anchor_and_number():
 def test_a_page_that_would_show_an_error_is_refused(marker):
     with pytest.raises(edition.HtmlError, match="would show"):
         edition.finish_article(f"<article><p>Text {marker}</p></article>", "notes/chapters/x.tex")
-    assert edition.finish_article("<article><p>Text</p></article>", "x.tex")[0] == "<article><p>Text</p></article>"
+    assert edition.finish_article("<article><p>Text</p></article>", "x.tex") == "<article><p>Text</p></article>"
 
 
 def test_a_figure_without_a_text_alternative_is_refused():
