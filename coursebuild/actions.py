@@ -96,21 +96,10 @@ def build_format():
 
 
 def run_tests(pytest_args: list[str]):
-    """pytest on tests/, after the build the test task depends on (so it is not rebuilt here).
+    """The build past its failures, then every test (coursebuild/testrun.py)."""
+    from coursebuild import testrun
 
-    Test files run on every core (pytest-xdist), a file per worker so that each file's figures
-    are computed once; `./doit test -n 1` (or any -n) overrides.
-    """
-    import subprocess
-
-    env = {**os.environ, "COURSE_BUILT_BY_DOIT": "1"}
-    workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else \
-        ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
-    # `./doit test tests/test_build.py` runs that file; without a path, the whole of tests/.
-    named = any(not a.startswith("-") and (paths.ROOT / a.split("::")[0]).exists() for a in pytest_args)
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", *workers, *([] if named else ["tests"]),
-                           *pytest_args], cwd=paths.ROOT, env=env)
-    return proc.returncode == 0
+    return testrun.run(pytest_args)
 
 
 def write_versions(documents: dict[str, list[str]]):

@@ -31,6 +31,15 @@ def apply_command_line_vars(get_var) -> None:
             os.environ[env] = get_var(var)
 
 
+def state_file(argv: list[str]) -> str:
+    """doit's state file. `doit test` runs the build as a doit process of its own
+    (coursebuild/testrun.py) and this process only runs the tests: it keeps its state apart, or
+    saving it at exit would undo what that build recorded."""
+    words = [a for a in argv[1:] if not a.startswith("-") and "=" not in a]
+    name = "doit-test-state.json" if words[:1] == ["test"] else "doit-state.json"
+    return str(paths.BUILD / name)
+
+
 def recover_state(state=paths.BUILD / "doit-state.json") -> None:
     """A state file truncated by a killed build is dropped (every task is re-checked), not a crash."""
     try:

@@ -87,18 +87,18 @@ SHOTS = ROOT / "build" / "screenshots"
 STYLE_RULES = ["color-contrast", "link-in-text-block", "target-size"]
 
 
-def html_pages(course) -> list[Path]:
-    return sorted((course.root / "dist" / "html").glob("*.html"))
+def html_pages(course) -> dict[Path, str]:
+    """The pages in the course's dist/html/, each with its document's kind (chapter, homework,
+    solutions, checklist) as the course's own syllabus says, in the order of their names."""
+    from coursebuild.documents import documents
+    from coursebuild.syllabus import load
+
+    kinds = {d.name: d.kind for d in documents(load(course.root / "syllabus.yaml"))}
+    return {page: kinds[page.stem] for page in sorted((course.root / "dist" / "html").glob("*.html"))}
 
 
-def page_kind(page: Path) -> str:
-    name = page.stem
-    return ("chapter" if re.match(r"\d\d-", name) else "solutions" if name.endswith("-solutions")
-            else "sheet" if name.startswith("hw") else name)
-
-
-def check_pages(pages: list[Path]) -> tuple[dict, dict]:
-    """(axe's serious or critical violations, pages wider than a phone) of these pages.
+def check_pages(pages: dict[Path, str]) -> tuple[dict, dict]:
+    """(axe's serious or critical violations, pages wider than a phone) of these pages (page -> kind).
 
     Every page at 390 px in the dark scheme: its width, and every rule of axe but the three that
     judge the style sheet's choices (STYLE_RULES: colour contrast, links told apart from text,
@@ -113,8 +113,8 @@ def check_pages(pages: list[Path]) -> tuple[dict, dict]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     axe = axe_source()
     first_of_kind = {}
-    for page in pages:
-        first_of_kind.setdefault(page_kind(page), page)
+    for page, kind in pages.items():
+        first_of_kind.setdefault(kind, page)
     violations, overflow, checked = {}, {}, 0
     with sync_playwright() as p:
         browser = launch(p)
@@ -122,8 +122,8 @@ def check_pages(pages: list[Path]) -> tuple[dict, dict]:
             for width, height, scheme in ((390, 844, "dark"), (1280, 900, "light")):
                 tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
                 tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
-                for page in pages:
-                    full = first_of_kind[page_kind(page)] == page
+                for page, kind in pages.items():
+                    full = first_of_kind[kind] == page
                     if width == 1280 and not full:
                         continue
                     tab.goto(page.as_uri())

@@ -89,11 +89,21 @@ def committed_full_data(name: str):
     return store.load(name, "full")
 
 
+def build_task(doc) -> str:
+    """The doit task that builds a document's PDF."""
+    if doc.kind in ("notes", "checklist"):
+        return doc.kind
+    if doc.kind == "chapter":
+        return f"chapter:{doc.name}"
+    return f"{doc.kind}:{doc.params['homework']}"
+
+
 class Course:
     """A copy of the project in a temporary directory, with helpers to run doit in it."""
 
     def __init__(self, root: Path, day: str | None = None, html: bool = True):
         self.root = root
+        self.failures: dict[str, str] = {}  # doit task -> message, of a build that went on past them
         self.day = day  # the day release dates are judged on (COURSE_DATE), when fixed
         self.html = html  # False: its builds leave the HTML edition out (html=no), unless a test says html=
 
@@ -116,6 +126,57 @@ class Course:
         # A group task ("chapter") is reported as run whenever doit looks at it; only real work counts.
         groups = {n.split(":")[0] for n in (t["name"] for t in report["tasks"]) if ":" in n}
         return names - groups
+
+    def syllabus(self):
+        from coursebuild.syllabus import load
+
+        return load(self.root / "syllabus.yaml")
+
+    def documents(self) -> list:
+        """The course's documents as its build decides them (release dates judged on its day)."""
+        from coursebuild.documents import documents
+
+        saved = os.environ.get("COURSE_DATE")
+        if self.day:
+            os.environ["COURSE_DATE"] = self.day
+        try:
+            return documents(self.syllabus())
+        finally:
+            if self.day:
+                os.environ.pop("COURSE_DATE") if saved is None else os.environ.__setitem__("COURSE_DATE", saved)
+
+    def _waits_on(self, task: str) -> list[str]:
+        """The failed tasks a task waited on, when it did not run for that reason (doit's
+        UnmetDependency, whose message is their names), else []."""
+        words = self.failures[task].split()
+        return words if words and all(w in self.failures for w in words) else []
+
+    def _broken_by(self, doc) -> list[str]:
+        """The failed tasks that leave this document unbuilt: its PDF's task, whatever the reason,
+        and any other task of its own that failed itself. (Its renumbering or changes PDF not
+        run because another document failed leaves its PDF as it was: that document's checks say so.)"""
+        own = [t for t in self.failures if t == build_task(doc) or t.split(":", 1)[-1] == doc.name]
+        return [t for t in own if t == build_task(doc) or not self._waits_on(t)]
+
+    def require(self, doc) -> None:
+        """Fail with the build's own message when the build did not make this document; a task
+        that did not run because another failed says why that one failed."""
+        todo, seen, lines = self._broken_by(doc), set(), []
+        while todo:
+            task = todo.pop(0)
+            if task in seen:
+                continue
+            seen.add(task)
+            waits_on = self._waits_on(task)
+            lines.append(f"{task}: not run, since {', '.join(waits_on)} failed" if waits_on
+                         else f"{task}: {self.failures[task]}")
+            todo += waits_on
+        if lines:
+            raise AssertionError(f"{doc.name} did not build:\n" + "\n".join(lines))
+
+    def failed(self) -> set[str]:
+        """Names of the documents some task of which failed in the build."""
+        return {d.name for d in self.documents() if self._broken_by(d)}
 
     def pdf_text(self, rel: str) -> str:
         return subprocess.run(["pdftotext", "-layout", str(self.root / rel), "-"], capture_output=True,
@@ -206,15 +267,23 @@ def fixture_copy_html(fixture_course, tmp_path) -> Course:
 
 @pytest.fixture(scope="session")
 def built_course() -> Course:
-    """The whole course as `./doit` builds it in this checkout, for checks of its real content.
+    """The course in this checkout as `./doit` builds it, for the checks of what it holds.
 
-    `./doit test` builds it before running the tests (the test task depends on the build), so
-    here it is only read. Run by hand (`pytest`), the build is brought up to date first.
-    Nothing may write into it: tests that edit or break a build use the fixture course.
+    `./doit test` builds it before running the tests, past any task that fails, and names the
+    failures in COURSE_BUILD_FAILURES (coursebuild/testrun.py), so here it is only read. Run by
+    hand (`pytest`), the build is brought up to date first, the same way. A document's checks call
+    `require` and fail with its build's message. Nothing may write into it: tests that edit or
+    break a build use a fixture course.
     """
+    from coursebuild.testrun import failures
+
     course = Course(ROOT)
-    if not os.environ.get("COURSE_BUILT_BY_DOIT"):
-        course.doit()
+    recorded = os.environ.get("COURSE_BUILD_FAILURES")
+    if os.environ.get("COURSE_BUILT_BY_DOIT") and recorded and Path(recorded).is_file():
+        course.failures = json.loads(Path(recorded).read_text())
+    elif not os.environ.get("COURSE_BUILT_BY_DOIT"):
+        proc = course.doit("--continue", check=False)
+        course.failures = failures(proc.stdout + proc.stderr)
     return course
 
 

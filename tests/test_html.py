@@ -88,8 +88,10 @@ def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_cour
     import html5lib
 
     found = pages(built_course)
-    assert {p.name for p in found} >= {"04-lazy-limit.html", "maths-checklist.html", "hw3.html"}
-    for page in found:
+    released = {d.name for d in built_course.documents() if d.released and d.kind != "notes"}
+    # Every released document has its page (but one whose build failed: its own check says why).
+    assert released - built_course.failed() <= {p.stem for p in found} <= released
+    for page, kind in found.items():
         text = page.read_text(encoding="utf-8")
         html5lib.HTMLParser(strict=True).parse(text)  # raises on any parse error
         links = parse(text)
@@ -97,7 +99,7 @@ def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_cour
         for url in links.resources:
             assert url and not urlparse(url).scheme and not url.startswith("//"), (page.name, url)
             assert (page.parent / url).is_file(), (page.name, url)
-        assert "<math" in text or page.name.startswith("hw"), page.name
+        assert "<math" in text or kind in ("homework", "solutions"), page.name
         for marker in BROKEN:
             assert marker not in text, (page.name, marker)
         assert not re.search(r"<img(?![^>]*\balt=\"[^\"]{12,})", text), f"{page.name}: an image without a real alt"
@@ -114,7 +116,7 @@ def test_numbers_in_the_pages_are_the_numbers_of_the_pdfs(built_course):
     root = built_course.root
     notes = aux_numbers(root / "build/latex/lecture-notes/lecture-notes.aux")
     kinds = set()
-    for page in [p for p in pages(built_course) if re.match(r"\d\d-", p.name)]:
+    for page in [p for p, kind in pages(built_course).items() if kind == "chapter"]:
         index = json.loads((root / "build/html" / page.name.replace(".html", ".labels.json")).read_text())["defines"]
         links = parse(page.read_text(encoding="utf-8"))
         for label, entry in index.items():
@@ -122,17 +124,19 @@ def test_numbers_in_the_pages_are_the_numbers_of_the_pdfs(built_course):
                 assert entry["tags"]["refnum"].strip("()") == notes[label], (page.name, label)
                 assert entry["id"] in links.ids, (page.name, label)
                 kinds.add(label.split(":")[0])
-    assert kinds >= {"thm", "prop", "lem", "def", "rem", "eq", "fig", "ex", "sec"}, kinds
+    assert kinds, "no numbered label on any chapter's page"
     # Every label of the notes is on some chapter's page.
+    documents = built_course.documents()
     defined = set()
-    for labels in (root / "build/html").glob("0*.labels.json"):
-        defined |= set(json.loads(labels.read_text())["defines"])
+    for chapter in [d for d in documents if d.kind == "chapter"]:
+        defined |= set(json.loads((root / "build/html" / f"{chapter.name}.labels.json").read_text())["defines"])
     assert not {k for k in notes if not k.startswith("ch:")} - defined
-    for sheet in (root / "build/html").glob("hw?-solutions.labels.json"):
-        name = sheet.name.split("-")[0]
+    # Every numbered exercise or statement of a sheet: the number of the sheet's PDF.
+    for solutions in [d for d in documents if d.kind == "solutions"]:
+        name = solutions.params["homework"]
         own = aux_numbers(root / "build/latex" / name / f"{name}.aux")
-        index = json.loads(sheet.read_text())["defines"]
-        assert own and all(index[k]["tags"]["refnum"] == v for k, v in own.items() if k in index and v), name
+        index = json.loads((root / "build/html" / f"{solutions.name}.labels.json").read_text())["defines"]
+        assert all(index[k]["tags"]["refnum"] == v for k, v in own.items() if k in index and v), name
 
 
 @pytest.mark.slow
@@ -151,12 +155,15 @@ def test_every_local_link_and_anchor_of_every_page_resolves(built_course):
             if url.fragment:
                 assert url.fragment in ids.get(target, set()), (page.name, href)
             checked += 1
-    assert checked > 500
+    assert checked >= len(ids)
     # The course page links a page and a PDF of each chapter; a chapter page links its neighbours.
     course_page = (dist / "index.html").read_text()
-    assert 'href="html/04-lazy-limit.html"' in course_page and 'href="notes/04-lazy-limit.pdf"' in course_page
-    chapter = (dist / "html" / "04-lazy-limit.html").read_text()
-    assert 'href="03-approximation-theory.html"' in chapter and 'href="05-random-matrices.html"' in chapter
+    chapters = [d for d in built_course.documents() if d.kind == "chapter" and d.released]
+    for i, chapter in enumerate(chapters):
+        assert f'href="html/{chapter.name}.html"' in course_page and f'href="notes/{chapter.name}.pdf"' in course_page
+        text = (dist / "html" / f"{chapter.name}.html").read_text()
+        for neighbour in chapters[max(i - 1, 0):i] + chapters[i + 1:i + 2]:
+            assert f'href="{neighbour.name}.html"' in text, (chapter.name, neighbour.name)
 
 
 # ------------------------------------------------------------------------------------------

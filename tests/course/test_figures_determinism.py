@@ -10,7 +10,7 @@ _DECLARED = re.compile(r"figure_determinism_test\(([^)]*)\)")
 
 def test_every_figure_has_a_determinism_test():
     declared = []
-    for path in sorted((ROOT / "tests").glob("test_figures_*.py")):
+    for path in sorted((ROOT / "tests" / "course").glob("test_figures_*.py")):
         for args in _DECLARED.findall(path.read_text()):
             declared += re.findall(r'"([a-z0-9_]+)"', args)
     assert sorted(declared) == figure_names(), "a figure without (or with two) determinism tests"

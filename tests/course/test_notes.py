@@ -1,5 +1,6 @@
-"""The notes' sources: every figure is shown somewhere, every citation has an entry, and each
-chapter and sheet has the parts a student expects."""
+"""This course's conventions for its notes (docs/authoring.md), not rules of the engine: every
+figure is shown somewhere, every citation has an entry, each chapter has statements, proofs, a
+figure, citations and exercises, and each sheet 3-5 exercises with solutions and a computation."""
 import re
 from collections import Counter
 
@@ -31,8 +32,6 @@ def test_every_figure_is_shown_by_some_document():
     # A chapter shows most; a homework computation's figure is shown by its solutions.
     shown = set(figures_used([*CHAPTERS, *SHEETS]))
     assert set(figure_names()) - shown == set()
-    assert set(figure_names()) - set(figures_used(CHAPTERS)) <= {"hw7_cloning", "hoeffding_check", "hw6_logistic_variants",
-                                                                         "hw5_latent_variable"}
 
 
 def test_bibliography_keys_are_unique_and_hold_the_recommended_literature():
@@ -73,9 +72,9 @@ def test_sheet_has_three_to_five_exercises_each_with_a_solution(src):
     assert re.search(r"figgen/|python -m figgen", text), "no computational exercise using figgen"
 
 
-def test_approximation_chapter_has_the_labels_the_schedule_points_to():
-    labels = set(re.findall(r"\\label\{([^}]+)\}", paths.chapter_source("approximation-theory").read_text()))
+def test_every_chapter_has_the_labels_the_schedule_points_to():
     for lecture in S.schedule:
         for m in lecture.materials:
             if m.sections:
-                assert set(m.sections) <= labels
+                labels = set(re.findall(r"\\label\{([^}]+)\}", paths.chapter_source(m.chapter).read_text()))
+                assert set(m.sections) <= labels, (m.chapter, m.sections)
