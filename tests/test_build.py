@@ -230,15 +230,18 @@ def test_clean_removes_generated_files_only(fixture_copy_html):
     assert _tracked_digest(root) == before
 
 
-def test_clean_keeps_committed_full_mode_data(tmp_path):
-    # The real course's committed data survives `doit clean` (on a copy of the sources, unbuilt).
-    from conftest import Course, copy_project
+def test_clean_keeps_committed_full_mode_data(fixture_copy):
+    # Full-mode data is committed (a GPU's hours); `doit clean` removes only what the build made.
+    from conftest import FIXTURE_FIGURE
 
-    root = copy_project(tmp_path / "copy")
-    committed = sorted(p.name for p in (root / "figures" / "data").glob("*.full.*"))
-    assert committed
-    Course(root).doit("clean")
-    assert sorted(p.name for p in (root / "figures" / "data").glob("*.full.*")) == committed
+    data = fixture_copy.root / "figures" / "data"
+    committed = [data / f"{FIXTURE_FIGURE}.full.npz", data / f"{FIXTURE_FIGURE}.full.json"]
+    for path in committed:
+        path.write_bytes(b"committed")
+    assert list(data.glob("*.quick.*"))
+    fixture_copy.doit("clean")
+    assert all(p.read_bytes() == b"committed" for p in committed)
+    assert not list(data.glob("*.quick.*"))
 
 
 def test_doit_list_reads_like_a_table_of_contents(built_course):

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from browser import html_pages as pages, parse
+from conftest import FIXTURE_FIGURE
 from coursebuild import html as edition
 from coursebuild.page import section_numbers as aux_numbers
 
@@ -181,7 +182,7 @@ def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats
     duality = (dist / "html" / "02-duality.html").read_text()
     assert "Convex geometry for signal recovery" in duality and "Chapter 2" in duality
     assert "unversioned" in duality  # the fixture course has no commit: its version is unknown, not an error
-    assert (dist / "html" / "figures" / "ols_learning_curve.svg").is_file()
+    assert (dist / "html" / "figures" / f"{FIXTURE_FIGURE}.svg").is_file()
     student = (dist / "html" / "hw1.html").read_text()
     solutions = (dist / "html" / "hw1-solutions.html").read_text()
     assert "course_solution" in solutions and "course_solution" not in student

@@ -190,9 +190,11 @@ def test_a_document_that_failed_on_a_missing_figure_builds_once_the_figure_exist
     # chapter compiled by hand) must not be repeated from latexmk's records once the figure exists.
     import shutil
 
+    from conftest import FIXTURE_FIGURE
+
     c = fixture_copy
     for suffix in (".tex", ".pdf"):
-        (c.root / "figures" / f"ols_learning_curve{suffix}").unlink()
+        (c.root / "figures" / f"{FIXTURE_FIGURE}{suffix}").unlink()
     doc = "01-convex-sets"
     shutil.rmtree(c.root / "build" / "latex" / doc)
     failed = subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
@@ -203,5 +205,5 @@ def test_a_document_that_failed_on_a_missing_figure_builds_once_the_figure_exist
                             cwd=c.root, capture_output=True, text=True)
     assert failed.returncode == 3, failed.stdout + failed.stderr
     proc = c.doit()
-    assert "figure:ols_learning_curve" in proc.stdout
+    assert f"figure:{FIXTURE_FIGURE}" in proc.stdout
     assert "Figure 1.1" in " ".join(c.pdf_text(f"dist/notes/{doc}.pdf").split())
