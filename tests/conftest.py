@@ -196,8 +196,9 @@ def output_checksums(root: Path) -> dict[str, str]:
 PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
             "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/preamble.tex", "notes/course.sty",
             "notes/notation.tex", "notes/latexml/")
-# The one figure the fixture course shows: cheap (under a second) and with a seed to edit.
-FIXTURE_FIGURE = "ols_learning_curve"
+# The one figure the fixture course shows (its own module, tests/fixture_course/figgen/): cheap
+# (under a second) and with a seed to edit.
+FIXTURE_FIGURE = "wendel_halfplane"
 FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"
 # Every build of the fixture course judges release dates on this day (after all of its own), so
 # that the page, which states the day, is the same whenever a test runs, midnight included.
@@ -207,7 +208,7 @@ FIXTURE_DAY = "2026-06-01"
 def make_fixture_course(dest: Path) -> Path:
     """The pipeline's code with the fixture course's sources (tests/fixture_course/), in `dest`."""
     for rel in project_files():
-        if rel.startswith(PIPELINE) or rel == f"figgen/{FIXTURE_FIGURE}.py":
+        if rel.startswith(PIPELINE):
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, target)

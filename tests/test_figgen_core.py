@@ -1,5 +1,6 @@
-"""figgen's infrastructure: what makes data current, modes, caption parameters, provenance,
-divergence, and committed full-mode data that the code has outgrown."""
+"""figgen's infrastructure, on the fixture course's figure module: what makes data current, modes,
+caption parameters, provenance, divergence, and committed full-mode data that the code has
+outgrown. (The checks every figure module of the course must pass: tests/test_figure_modules.py.)"""
 import json
 import math
 import shutil
@@ -8,26 +9,43 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURE_FIGURE as FIGURE, FIXTURE_SOURCES, ROOT
 
+import figgen
 from figgen.core import hashing, runner, status, store
+from figgen.core import paths as fpaths
 from figgen.core.modes import FigureError
-from figgen.core.paths import DATA, FIGGEN, figure_names, module_path
 
-FIGURE = "ols_learning_curve"
+# A second module that runs the fixture figure's code, as a homework figure may run a chapter's.
+IMPORTER = "fixture_importer"
+IMPORTER_CODE = f'''
+from figgen.{FIGURE} import in_a_half_plane
+
+CONFIG = {{"quick": {{"seed": 1}}, "full": {{"seed": 1}}}}
 
 
-@pytest.fixture
+def compute(cfg, device):
+    return {{"hit": in_a_half_plane(__import__("numpy").zeros((1, 3)))}}
+'''
+
+
+@pytest.fixture(autouse=True)
 def scratch_figure(tmp_path, monkeypatch):
-    """A copy of figgen/ in a temporary tree, so the tests can edit a figure module."""
-    import figgen.core.paths as fpaths
+    """figgen/ of a project that holds the fixture course's figure module (and one that imports
+    it), in a temporary tree the tests may edit; the figure module's path."""
+    scratch = tmp_path / "proj" / "figgen"
+    (scratch / "lib").mkdir(parents=True)
+    shutil.copy2(FIXTURE_SOURCES / "figgen" / f"{FIGURE}.py", scratch / f"{FIGURE}.py")
+    (scratch / f"{IMPORTER}.py").write_text(IMPORTER_CODE)
+    monkeypatch.setattr(fpaths, "FIGGEN", scratch)
+    monkeypatch.setattr(fpaths, "DATA", tmp_path / "proj" / "figures" / "data")
+    monkeypatch.setattr(hashing, "LIB", scratch / "lib")
+    monkeypatch.setattr(figgen, "__path__", [str(scratch), *figgen.__path__])
+    yield scratch / f"{FIGURE}.py"
+    import sys
 
-    root = tmp_path / "proj"
-    shutil.copytree(FIGGEN, root / "figgen", ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(hashing, "LIB", root / "figgen" / "lib")
-    monkeypatch.setattr(hashing, "module_path", lambda name: root / "figgen" / f"{name}.py")
-    monkeypatch.setattr(fpaths, "DATA", root / "figures" / "data")
-    return root / "figgen" / f"{FIGURE}.py"
+    for name in (FIGURE, IMPORTER):
+        sys.modules.pop(f"figgen.{name}", None)
 
 
 def _hash(path):
@@ -51,8 +69,7 @@ def test_computation_edits_change_the_hash(scratch_figure):
 
 
 def test_a_figure_that_runs_another_ones_code_is_recomputed_when_that_code_changes(scratch_figure):
-    # hw7_cloning runs speciation_cloning's cloning experiment with other settings.
-    importer, imported = "hw7_cloning", scratch_figure.parent / "speciation_cloning.py"
+    importer, imported = IMPORTER, scratch_figure
     cfg = hashing.read_config(importer)["quick"]
     before = hashing.compute_hash(importer, "quick", cfg)
     code = imported.read_text()
@@ -67,14 +84,6 @@ def test_config_and_mode_enter_the_hash():
     assert hashing.compute_hash(FIGURE, "quick", cfg["quick"]) != hashing.compute_hash(FIGURE, "full", cfg["full"])
     changed = dict(cfg["quick"], seed=cfg["quick"]["seed"] + 1)
     assert hashing.compute_hash(FIGURE, "quick", changed) != hashing.compute_hash(FIGURE, "quick", cfg["quick"])
-
-
-def test_every_figure_has_a_literal_config_with_both_modes_and_a_seed():
-    assert len(figure_names()) >= 15
-    for name in figure_names():
-        cfg = hashing.read_config(name)
-        assert set(cfg) == {"quick", "full"}, name
-        assert "seed" in cfg["quick"] and "seed" in cfg["full"], name
 
 
 def test_mode_resolution(monkeypatch):
@@ -92,8 +101,8 @@ def test_mode_resolution(monkeypatch):
 
 
 def test_divergence_fails_loudly_with_the_figure_name():
-    with pytest.raises(FigureError, match="figure lazy_weight_change: data\\['loss'\\] has NaN"):
-        runner.check_finite("lazy_weight_change", {"loss": np.array([1.0, math.nan])})
+    with pytest.raises(FigureError, match="figure some_figure: data\\['loss'\\] has NaN"):
+        runner.check_finite("some_figure", {"loss": np.array([1.0, math.nan])})
     runner.check_finite("x", {"n": np.arange(3)})
 
 
@@ -107,57 +116,17 @@ def test_caption_parameters_format(value, latex):
 
 def test_figure_tex_names_script_mode_and_links_the_repository():
     meta = {"mode": "quick", "config": {**runner.config(FIGURE, "quick"), "widths": [1, 2]}}
-    tex = runner.figure_tex_source("ols_learning_curve", meta, {"slope": -0.5}, "https://example.org/course")
-    assert r"\figsetparam{ols_learning_curve}{d}{20}" in tex
-    assert r"\figsetparam{ols_learning_curve}{slope}{-0.5}" in tex
-    assert r"\figsetparam{ols_learning_curve}{mode}{quick}" in tex
-    assert r"\href{https://example.org/course/blob/main/figgen/ols_learning_curve.py}" in tex
+    tex = runner.figure_tex_source(FIGURE, meta, {"slope": -0.5}, "https://example.org/course")
+    assert rf"\figsetparam{{{FIGURE}}}{{reps}}{{4000}}" in tex
+    assert rf"\figsetparam{{{FIGURE}}}{{slope}}{{-0.5}}" in tex
+    assert rf"\figsetparam{{{FIGURE}}}{{mode}}{{quick}}" in tex
+    assert rf"\href{{https://example.org/course/blob/main/figgen/{FIGURE}.py}}" in tex
     assert "quick mode" in tex
-    assert r"\href" not in runner.figure_tex_source("ols_learning_curve", meta, {}, None)
+    assert r"\href" not in runner.figure_tex_source(FIGURE, meta, {}, None)
 
 
 # ----------------------------------------------------------------------------------------------
 # ALT, the text alternative of each figure in the HTML edition.
-
-_CAPTIONS: dict = {}
-
-
-def _alt_params(name: str, mode: str) -> dict:
-    """The parameters a figure's ALT is filled from in `mode`: its CONFIG for the mode, "mode", and
-    its caption_params. Those are computed from the mode's own data where it is current (the build's
-    quick data, the committed full data); a mode without current data (full mode of a figure whose
-    full data is not committed) takes them from data of the other mode: the keys are the same,
-    since every caption_params key that an ALT uses is a literal key, whatever the mode."""
-    from conftest import quick_data
-
-    module = runner.load_module(name)
-    current = [m for m in (mode, "quick", "full") if status.is_current(name, m)]
-    source = current[0] if current else "computed quick"
-    if (name, source) not in _CAPTIONS:
-        extra = {}
-        if hasattr(module, "caption_params"):
-            arrays, meta = store.load(name, source) if current else quick_data(name)
-            extra = module.caption_params(arrays, meta["config"])
-        _CAPTIONS[name, source] = extra
-    return {**runner.config(name, mode), **_CAPTIONS[name, source], "mode": mode}
-
-
-@pytest.mark.parametrize("name", figure_names())
-def test_every_figure_has_a_plain_text_alt_that_fills_in_both_modes(name):
-    module = runner.load_module(name)
-    assert isinstance(getattr(module, "ALT", None), str) and module.ALT.strip(), f"figgen/{name}.py has no ALT"
-    for mode in ("quick", "full"):
-        alt = runner.alt_text(name, module, _alt_params(name, mode))
-        # Filled and plain: no placeholder, no LaTeX, and short enough to be heard (1-3 sentences).
-        assert not set("{}$\\") & set(alt), (name, mode, alt)
-        assert 1 <= alt.count(". ") + 1 <= 3 and alt.endswith("."), (name, mode, alt)
-    # Placeholders name parameters, never a number typed by hand beside them: the quick and full
-    # texts differ exactly where their parameters do.
-    quick, full = runner.config(name, "quick"), runner.config(name, "full")
-    if any(quick[k] != full[k] for k in quick if f"{{{k}}}" in module.ALT):
-        assert runner.alt_text(name, module, _alt_params(name, "quick")) != \
-            runner.alt_text(name, module, _alt_params(name, "full"))
-
 
 def test_an_alt_edit_does_not_change_the_hash(scratch_figure):
     # ALT only describes the drawing: rewording it (or annotating it) must not recompute any data.
@@ -183,17 +152,17 @@ def test_figure_tex_source_writes_the_filled_alt(monkeypatch):
     meta = {"mode": "quick", "config": runner.config(FIGURE, "quick")}
     tex = runner.figure_tex_source(FIGURE, meta, {}, None)
     line = next(l for l in tex.splitlines() if l.startswith(rf"\figsetparam{{{FIGURE}}}{{alt}}{{"))
-    assert "d = 20 features" in line and "400 draws" in line and "{d}" not in line
-    monkeypatch.setattr(runner, "load_module", lambda name: SimpleNamespace(ALT="A 50% share of {d}_x & y."))
+    assert "from 3 to 12" in line and "4000 draws" in line and "{reps}" not in line
+    monkeypatch.setattr(runner, "load_module", lambda name: SimpleNamespace(ALT="A 50% share of {reps}_x & y."))
     tex = runner.figure_tex_source(FIGURE, meta, {}, None)
-    assert r"\figsetparam{ols_learning_curve}{alt}{A 50\% share of 20\_x \& y.}" in tex.splitlines()
+    assert rf"\figsetparam{{{FIGURE}}}{{alt}}{{A 50\% share of 4000\_x \& y.}}" in tex.splitlines()
 
 
 @pytest.mark.parametrize("alt, message", [
     (None, "is missing or empty"), ("   ", "is missing or empty"), (42, "is missing or empty"),
     ("Markers for {nope}.", "names {nope}, which is no parameter"),
     ("The curve $d/n$.", "must be plain text"), ("The curve \\sigma^2.", "must be plain text"),
-    ("Markers for {d:.2f}.", "takes no format"), ("An open { brace.", "malformed placeholder"),
+    ("Markers for {reps:.2f}.", "takes no format"), ("An open { brace.", "malformed placeholder"),
     ("The slope {latex}.", "brings $ or a backslash"),
 ])
 def test_a_missing_or_broken_alt_fails_the_figure_with_its_file_name(monkeypatch, alt, message):
@@ -224,22 +193,6 @@ def test_saved_data_round_trips_and_is_byte_stable(tmp_path, monkeypatch):
     assert meta == {"hash": "abc"} and all(np.array_equal(loaded[k], arrays[k]) for k in arrays)
     store.save("x", "quick", arrays, {"hash": "abc"})
     assert (tmp_path / "x.quick.npz").read_bytes() == first
-
-
-def test_committed_full_data_is_current():
-    """Full-mode data in figures/data/ must match today's code, or a fresh clone draws stale figures."""
-    stale = [name for name in figure_names() if status.stale_committed(name)]
-    messages = [f"figures/data/{name}.full.json no longer matches figgen/{name}.py or its CONFIG['full']; "
-                f"regenerate it with `python -m figgen {name} --mode full` (on a GPU machine) and commit it"
-                for name in stale]
-    assert not stale, "\n".join(messages)
-
-
-def test_committed_full_data_records_its_provenance():
-    for js in sorted(DATA.glob("*.full.json")):
-        meta = json.loads(js.read_text())
-        assert {"figure", "mode", "config", "seed", "device", "versions", "wall_time_s", "hash"} <= set(meta), js
-        assert meta["mode"] == "full" and module_path(meta["figure"]).is_file()
 
 
 def test_stale_full_data_is_detected(scratch_figure, monkeypatch):
