@@ -381,8 +381,9 @@ def page_context(doc, s, docs: dict) -> dict:
         lectures = lectures_with(s, "homework", sheet.id)
         if lectures:
             ctx["subtitle"].append(f"Lecture of {render.long_date(lectures[0].date)} · {', '.join(lectures[0].topics)}")
-        if s.due(sheet.id):
-            ctx["subtitle"].append(f"Due {render.long_date(s.due(sheet.id))}")
+        due = s.due(sheet.id)
+        if due:
+            ctx["subtitle"].append(f"Due {render.long_date(due)}")
     else:
         ctx["title"] = ctx["heading"] = s.checklist.title
         ctx["subtitle"] = [s.checklist.subtitle]

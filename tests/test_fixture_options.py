@@ -109,3 +109,19 @@ def test_clean_removes_all_the_build_wrote_even_what_the_syllabus_no_longer_make
     assert [p.name for p in (root / "build").rglob("*") if p.is_file()] in ([], ["doit-state.json"])
     assert not [p for p in (root / "figures").rglob("*") if p.is_file() and p != committed]
     assert committed.read_text() == "{}\n"
+
+
+def test_a_figure_without_a_module_is_named_with_its_file_and_line_before_any_work(tmp_path):
+    from conftest import Course, make_fixture_course
+
+    root = make_fixture_course(tmp_path / "course")
+    chapter = load(root / "syllabus.yaml").chapters[0].id
+    source = root / "notes" / "chapters" / f"{chapter}.tex"
+    lines = source.read_text().splitlines()
+    lines.insert(2, r"\coursefigure{no_such_figure}")
+    source.write_text("\n".join(lines) + "\n")
+    proc = Course(root).doit(check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"notes/chapters/{chapter}.tex:3: figure 'no_such_figure' has no module figgen/no_such_figure.py" \
+        in proc.stderr
+    assert not (root / "dist").exists() and not list((root / "figures").glob("*.pdf"))
