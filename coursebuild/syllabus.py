@@ -113,13 +113,14 @@ class Course(_Strict):
             raise ValueError("expected a list of weekly meetings, each '- {day: ..., start: ..., end: ...}'")
         return value
 
-    @model_validator(mode="after")
-    def _meetings_apart(self):
-        for i, a in enumerate(self.class_times):
-            for j, b in enumerate(self.class_times[:i]):
+    @field_validator("class_times")
+    @classmethod
+    def _meetings_apart(cls, meetings: list[ClassTimes]) -> list[ClassTimes]:
+        for i, a in enumerate(meetings):
+            for j, b in enumerate(meetings[:i]):
                 if a.day == b.day and a.clock("start") < b.clock("end") and b.clock("start") < a.clock("end"):
-                    raise ValueError(f"class_times[{i}] overlaps class_times[{j}] ({a.text} and {b.text})")
-        return self
+                    raise ValueError(f"meeting {i + 1} overlaps meeting {j + 1} ({a.text} and {b.text})")
+        return meetings
 
     @field_validator("email")
     @classmethod

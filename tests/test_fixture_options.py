@@ -125,3 +125,18 @@ def test_a_figure_without_a_module_is_named_with_its_file_and_line_before_any_wo
     assert f"notes/chapters/{chapter}.tex:3: figure 'no_such_figure' has no module figgen/no_such_figure.py" \
         in proc.stderr
     assert not (root / "dist").exists() and not list((root / "figures").glob("*.pdf"))
+
+
+def test_a_checklist_source_that_does_not_exist_is_named_by_its_key_before_any_work(tmp_path):
+    from conftest import Course, make_fixture_course
+
+    root = make_fixture_course(tmp_path / "course")
+    path = root / "syllabus.yaml"
+    text = _edit(path.read_text(), "checklist:\n", "checklist:\n  source: notes/prerequisites.tex\n")
+    path.write_text(text)
+    line = text.splitlines().index("  source: notes/prerequisites.tex") + 1
+    proc = Course(root).doit(check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stderr.strip() == (f"syllabus.yaml:{line}: checklist.source: no source file notes/prerequisites.tex "
+                                   "for the checklist (give checklist.source, or leave out checklist for none)")
+    assert not (root / "dist").exists()

@@ -172,7 +172,8 @@ def test_a_bad_meeting_is_located_by_its_index(tmp_path):
 
 def test_overlapping_meetings_are_an_error(tmp_path):
     text = _with_meetings(TEXT, MEETINGS.replace("Wednesday, start: \"16:15\"", "Monday, start: \"09:45\""))
-    _problem(tmp_path, text, "class_times[1] overlaps class_times[0]")
+    line, shown = _problem(tmp_path, text, "course.class_times: meeting 2 overlaps meeting 1")
+    assert shown.strip() == "class_times:"
 
 
 def test_no_meeting_at_all_is_an_error(tmp_path):
