@@ -12,7 +12,7 @@ from doit.task import clean_targets
 from doit.tools import config_changed
 
 from coursebuild import actions, loading, paths, preamble, release, revisions, versions
-from coursebuild.documents import FULL_NOTES
+from coursebuild.documents import CHECKLIST, FULL_NOTES, solutions_name
 from figgen.core import paths as figpaths
 from figgen.core import status
 
@@ -40,8 +40,8 @@ if not HTML_EDITION:
 loading.recover_state()
 PLAN = loading.plan()
 DOCS = PLAN.docs
-MODES = loading.figure_modes()
-FIGURES = list(MODES)
+FIGURES = loading.figures_shown(PLAN)
+MODES = loading.figure_modes(FIGURES)
 # Dependencies and targets are named relative to the project, so that a moved or copied checkout
 # keeps its state (doit records them by name) instead of rebuilding everything.
 rel = paths.rel
@@ -183,17 +183,24 @@ def task_homework():
                                          paths.xref_file(h.id))}
 
 
+def _with_solutions():
+    """The sheets that have a solutions document (`solutions: false` in syllabus.yaml: none)."""
+    return [h for h in PLAN.homework if solutions_name(h.id) in DOCS]
+
+
 def task_solutions():
     """Homework sheets with their solutions, from the same sources."""
-    for h in PLAN.homework:
-        doc = DOCS[f"{h.id}-solutions"]
+    for h in _with_solutions():
+        doc = DOCS[solutions_name(h.id)]
         yield {"name": h.id, **_pdf_task(doc, f"solutions {h.number}: {h.title} -> {rel(doc.pdf)}",
                                          paths.xref_file(h.id))}
 
 
 def task_checklist():
-    """The maths checklist linked from the course page."""
-    return _pdf_task(DOCS["maths-checklist"], doc_line=f"maths checklist -> {rel(DOCS['maths-checklist'].pdf)}")
+    """The maths checklist linked from the course page (none when syllabus.yaml has no checklist)."""
+    if CHECKLIST in DOCS:
+        doc = DOCS[CHECKLIST]
+        yield {"basename": "checklist", **_pdf_task(doc, doc_line=f"maths checklist -> {rel(doc.pdf)}")}
 
 
 def task_notes():
@@ -231,7 +238,8 @@ def _quoting():
         yield DOCS[c.stem], f"chapter:{c.stem}", paths.xref_file(c.stem)
     for h in PLAN.homework:
         yield DOCS[h.id], f"homework:{h.id}", paths.xref_file(h.id)
-        yield DOCS[f"{h.id}-solutions"], f"solutions:{h.id}", paths.xref_file(h.id)
+        if solutions_name(h.id) in DOCS:
+            yield DOCS[solutions_name(h.id)], f"solutions:{h.id}", paths.xref_file(h.id)
 
 
 def task_renumber():
@@ -282,15 +290,17 @@ def task_page():
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview(),
                                      "html": HTML_EDITION})],
-        # The figures the pages show were copied beside them, by no task of their own.
-        "clean": [clean_targets, actions.remove_html_figures],
+        # The page publishes dist/: cleaning it removes everything the build wrote, including what
+        # no task of the present syllabus makes any more (coursebuild/actions.py).
+        "clean": [clean_targets, actions.remove_build_outputs],
     }
 
 
 # The HTML edition (coursebuild/html.py): every chapter, sheet and solutions, and the checklist.
-# A student's sheet is made from its solutions' conversion, without the solutions.
+# A student's sheet is made from its solutions' conversion, without the solutions (a sheet without
+# solutions from its own).
 PAGES = [d for d in DOCS.values() if d.kind != "notes"]
-CONVERTED = [d for d in PAGES if d.kind != "homework"]
+CONVERTED = [d for d in PAGES if not (d.kind == "homework" and solutions_name(d.name) in DOCS)]
 BINDING = rel(paths.LATEXML_BINDINGS / "course.sty.ltxml")
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
@@ -299,7 +309,7 @@ HTML_CODE = rel(paths.ROOT / "coursebuild" / "html.py")
 
 def _converted(doc):
     """The document whose LaTeXML conversion a page is made from."""
-    return DOCS[f"{doc.name}-solutions"] if doc.kind == "homework" else doc
+    return DOCS.get(solutions_name(doc.name), doc) if doc.kind == "homework" else doc
 
 
 def task_svg():

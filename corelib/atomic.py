@@ -74,3 +74,13 @@ def copy_file(source: Path | str, target: Path | str, staging: Path | str | None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def copy_file_if_changed(source: Path | str, target: Path | str, staging: Path | str | None = None) -> bool:
+    """copy_file, only when the target's content differs: an unchanged file keeps its time stamp
+    (what a browser's cache, rsync or make judge by). Returns True when the file was (re)written."""
+    target = Path(target)
+    if target.is_file() and target.read_bytes() == Path(source).read_bytes():
+        return False
+    copy_file(source, target, staging)
+    return True

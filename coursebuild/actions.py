@@ -237,8 +237,21 @@ def write_html_page(name: str):
                  None if doc.released else str(doc.dist_html))
 
 
-def remove_html_figures():
-    """`doit clean`: the figures copied beside the pages of dist/html/."""
+def remove_build_outputs():
+    """`doit clean`: everything the build wrote, whatever the syllabus makes now (a removed chapter's
+    PDF, an unshown figure's drawing): dist/, build/ but for doit's own state file, which doit
+    rewrites, the figures' drawings and quick-mode data. Full-mode data is committed: it stays."""
     import shutil
 
-    shutil.rmtree(paths.DIST_HTML / "figures", ignore_errors=True)
+    from figgen.core import paths as figpaths
+
+    shutil.rmtree(paths.DIST, ignore_errors=True)
+    for path in paths.BUILD.glob("*"):
+        if path == paths.DOIT_STATE:
+            continue
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    for pattern in ("*.pdf", "*.tex"):  # the drawings and their LaTeX (.gitignore: generated)
+        for path in figpaths.FIGURES.glob(pattern):
+            path.unlink(missing_ok=True)
+    for path in figpaths.DATA.glob("*.quick.*"):
+        path.unlink(missing_ok=True)

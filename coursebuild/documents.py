@@ -86,12 +86,19 @@ def _documents(s: Syllabus) -> list[Document]:
         source = (paths.homework_source(h.id),)
         docs.append(Document(h.id, "homework", "homework.tex.j2", paths.DIST / "homework" / f"{h.id}.pdf",
                              source, h.title, {"homework": h.id, "solutions": False}))
-        docs.append(Document(f"{h.id}-solutions", "solutions", "homework.tex.j2",
-                             paths.DIST / "solutions" / f"{h.id}-solutions.pdf",
-                             source, h.title, {"homework": h.id, "solutions": True}))
-    docs.append(Document(CHECKLIST, "checklist", "checklist.tex.j2", paths.DIST / f"{CHECKLIST}.pdf",
-                         (paths.CHECKLIST_SOURCE,), s.checklist.title))
+        if h.solutions:
+            docs.append(Document(solutions_name(h.id), "solutions", "homework.tex.j2",
+                                 paths.DIST / "solutions" / f"{solutions_name(h.id)}.pdf",
+                                 source, h.title, {"homework": h.id, "solutions": True}))
+    if s.checklist is not None:
+        docs.append(Document(CHECKLIST, "checklist", "checklist.tex.j2", paths.DIST / f"{CHECKLIST}.pdf",
+                             (paths.ROOT / s.checklist.source,), s.checklist.title))
     return docs
+
+
+def solutions_name(homework_id: str) -> str:
+    """The document of a sheet with its solutions (only for a sheet that has solutions)."""
+    return f"{homework_id}-solutions"
 
 
 _FIGURE_USE = re.compile(r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam)\s*\{([^}]+)\}")

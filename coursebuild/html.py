@@ -235,18 +235,48 @@ def place_figures(article: str, figures: dict[str, tuple[str, str]], source: str
     return _MISSING_IMG.sub(image, article)
 
 
+def _post_once(xml: Path, html: Path, log: Path) -> tuple[subprocess.CompletedProcess, str, list[str]]:
+    """One latexmlpost run: the process, its log's text and the problems the log names."""
+    log.unlink(missing_ok=True)
+    html.unlink(missing_ok=True)
+    run = subprocess.run(latexmlpost_command(xml, html, log), cwd=paths.ROOT, capture_output=True, text=True)
+    log_text = log.read_text(errors="replace") if log.is_file() else ""
+    said = log_text or run.stderr
+    found = problems(said, {}) + [f"LaTeXML: {line.strip()}" for line in said.splitlines()
+                                  if line.startswith("Warning:expected:ids")]
+    return run, log_text, found
+
+
+def _unexplained(run: subprocess.CompletedProcess, log: Path, log_text: str) -> str:
+    """What is known of a failure that names no problem: the exit status, the end of the log."""
+    said = [line for line in log_text.splitlines() if line.strip()][-5:]
+    stderr = [line for line in run.stderr.splitlines() if line.strip()][-5:]
+    what = f"latexmlpost exited with status {run.returncode} and wrote no page"
+    if said:
+        what += f"; the end of its log ({paths.rel(log)}): " + " / ".join(line.strip() for line in said)
+    else:
+        what += f"; its log ({paths.rel(log)}) is empty"
+    if stderr:
+        what += "; it printed: " + " / ".join(line.strip() for line in stderr)
+    return what
+
+
 def post(name: str, tree, source: str) -> str:
-    """latexmlpost on the prepared XML: the <article> of its HTML5."""
+    """latexmlpost on the prepared XML: the <article> of its HTML5.
+
+    A run that fails without naming any problem (no page, an empty log) has been seen to pass on a
+    second try: it is retried once; a second such failure says what the log and the process said."""
     with tempfile.TemporaryDirectory(dir=paths.BUILD_HTML) as tmp:
         xml, html, log = Path(tmp) / f"{name}.xml", Path(tmp) / f"{name}.html", paths.BUILD_HTML / f"{name}.post.log"
         tree.write(xml, encoding="utf-8", xml_declaration=True)
-        run = subprocess.run(latexmlpost_command(xml, html, log), cwd=paths.ROOT, capture_output=True, text=True)
-        log_text = log.read_text(errors="replace") if log.is_file() else run.stderr
-        found = problems(log_text, {}) + [f"LaTeXML: {line.strip()}" for line in log_text.splitlines()
-                                          if line.startswith("Warning:expected:ids")]
-        if run.returncode != 0 or found or not html.is_file():
+        for attempt in (1, 2):
+            run, log_text, found = _post_once(xml, html, log)
+            failed = run.returncode != 0 or not html.is_file()
+            if found or not failed:
+                break
+        if found or failed:
             raise HtmlError(f"{source}: the HTML post-processing failed (log: {paths.rel(log)})\n  "
-                            + "\n  ".join(found or [run.stderr.strip() or "no output"]))
+                            + "\n  ".join(found or [f"{_unexplained(run, log, log_text)} (tried twice)"]))
         text = html.read_text(encoding="utf-8")
     article = _ARTICLE.search(text)
     if not article:
@@ -351,6 +381,9 @@ def page_context(doc, s, docs: dict) -> dict:
         lectures = lectures_with(s, "homework", sheet.id)
         if lectures:
             ctx["subtitle"].append(f"Lecture of {render.long_date(lectures[0].date)} · {', '.join(lectures[0].topics)}")
+        due = s.due(sheet.id)
+        if due:
+            ctx["subtitle"].append(f"Due {render.long_date(due)}")
     else:
         ctx["title"] = ctx["heading"] = s.checklist.title
         ctx["subtitle"] = [s.checklist.subtitle]
@@ -413,7 +446,8 @@ def convert_bibliography() -> None:
 
 
 def copy_stylesheet() -> None:
-    atomic.copy_file(paths.TEMPLATES / paths.HTML_CSS, paths.DIST_HTML / paths.HTML_CSS, staging=paths.STAGING)
+    atomic.copy_file_if_changed(paths.TEMPLATES / paths.HTML_CSS, paths.DIST_HTML / paths.HTML_CSS,
+                                staging=paths.STAGING)
 
 
 def figures_shown(doc) -> list[str]:

@@ -36,11 +36,10 @@ def state_file(argv: list[str]) -> str:
     (coursebuild/testrun.py) and this process only runs the tests: it keeps its state apart, or
     saving it at exit would undo what that build recorded."""
     words = [a for a in argv[1:] if not a.startswith("-") and "=" not in a]
-    name = "doit-test-state.json" if words[:1] == ["test"] else "doit-state.json"
-    return str(paths.BUILD / name)
+    return str(paths.BUILD / "doit-test-state.json" if words[:1] == ["test"] else paths.DOIT_STATE)
 
 
-def recover_state(state=paths.BUILD / "doit-state.json") -> None:
+def recover_state(state=paths.DOIT_STATE) -> None:
     """A state file truncated by a killed build is dropped (every task is re-checked), not a crash."""
     try:
         if state.is_file():
@@ -128,7 +127,7 @@ def _with_sources(result: Plan) -> Plan:
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 
-    missing = missing_sources(result.chapters, result.homework)
+    missing = missing_sources(result.chapters, result.homework, result.docs)
     if missing:
         _exit("\n".join(missing))
     known = figure_names()
@@ -153,10 +152,18 @@ def syllabus_and_documents():
         _exit(str(exc))
 
 
-def missing_sources(chapters, homework) -> list[str]:
-    """A chapter or sheet whose source file does not exist, named by its line in syllabus.yaml,
-    before any task runs (not after every figure has been computed)."""
+def missing_sources(chapters, homework, docs=None) -> list[str]:
+    """A chapter, sheet or checklist whose source file does not exist, named by its line in
+    syllabus.yaml, before any task runs (not after every figure has been computed)."""
+    from coursebuild.documents import CHECKLIST
+
     problems = []
+    checklist = (docs or {}).get(CHECKLIST)
+    if checklist is not None and not checklist.sources[0].is_file():
+        from coursebuild.syllabus import where
+
+        problems.append(f"{where(('checklist', 'source'))}: no source file {paths.rel(checklist.sources[0])} "
+                        "for the checklist (give checklist.source, or leave out checklist for none)")
     for kind, entries, source in (("chapters", chapters, paths.chapter_source),
                                   ("homework", homework, paths.homework_source)):
         for index, entry in enumerate(entries):
@@ -168,13 +175,18 @@ def missing_sources(chapters, homework) -> list[str]:
     return problems
 
 
-def figure_modes() -> dict[str, str]:
+def figures_shown(plan: Plan) -> list[str]:
+    """The figures some document of the syllabus shows: the only ones the build computes and draws
+    (a module no document shows is left to its tests and to `python -m figgen NAME`)."""
+    return sorted({name for names in plan.figures.values() for name in names})
+
+
+def figure_modes(names) -> dict[str, str]:
     """The mode each figure is drawn in; a figure module that does not parse is reported here."""
     from figgen.core import status
-    from figgen.core.paths import figure_names
 
     try:
-        return {name: status.resolve_mode(name) for name in figure_names()}
+        return {name: status.resolve_mode(name) for name in names}
     except SyntaxError as exc:
         _exit(f"{paths.rel(exc.filename)}:{exc.lineno}: {exc.msg}")
     except (ValueError, KeyError) as exc:

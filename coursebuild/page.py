@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from corelib import atomic
 from coursebuild import html, paths, render
-from coursebuild.documents import FULL_NOTES, Document, documents
+from coursebuild.documents import CHECKLIST, FULL_NOTES, Document, documents, solutions_name
 from coursebuild.release import decision_date, document_name, html_edition, preview, release_dates
 from coursebuild.syllabus import Syllabus, where
 
@@ -33,6 +33,7 @@ class Link:
     revised: dt.date | None = None  # its last revision since release (coursebuild/revisions.py)
     changes: str | None = None      # its "what changed" PDF
     html: str | None = None  # its page in the HTML edition, when it has one and is released
+    due: dt.date | None = None  # a homework sheet's due date, when the schedule gives one
 
 
 def human_size(size: int) -> str:
@@ -89,7 +90,8 @@ def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str
                 label = f"Homework {s.sheet(m.ref).number}: {s.sheet(m.ref).title}"
             else:
                 label = f"Solutions to homework {s.sheet(m.ref).number}"
-            links.append(_link(doc, label, m.kind, dates.get(name), revised))
+            link = _link(doc, label, m.kind, dates.get(name), revised)
+            links.append(replace(link, due=m.due) if m.kind == "homework" else link)
         rows.append({"lecture": lecture, "links": links})
     return rows
 
@@ -98,8 +100,12 @@ def document_labels(s: Syllabus) -> dict[str, str]:
     """How the page names each document, in the order it lists them."""
     labels = {c.stem: f"Chapter {c.number}: {c.title}" for c in s.chapters}
     for h in s.homework:
-        labels.update({h.id: f"Homework {h.number}: {h.title}", f"{h.id}-solutions": f"Solutions to homework {h.number}"})
-    return {**labels, "maths-checklist": s.checklist.title, FULL_NOTES: "Lecture notes (all chapters)"}
+        labels[h.id] = f"Homework {h.number}: {h.title}"
+        if h.solutions:
+            labels[solutions_name(h.id)] = f"Solutions to homework {h.number}"
+    if s.checklist is not None:
+        labels[CHECKLIST] = s.checklist.title
+    return {**labels, FULL_NOTES: "Lecture notes (all chapters)"}
 
 
 def revision_rows(revised: dict, labels: dict[str, str], chapters: set[str] = frozenset()) -> list[dict]:
@@ -127,11 +133,10 @@ def page_context(s: Syllabus) -> dict:
 
     docs = {d.name: d for d in documents(s)}
     full = docs[FULL_NOTES]
-    checklist = docs["maths-checklist"]
     revised = load_revisions()
     return {
         "course": s.course,
-        "checklist": _link(checklist, s.checklist.title, "checklist", None, revised),
+        "checklist": _link(docs[CHECKLIST], s.checklist.title, "checklist", None, revised) if s.checklist else None,
         "notes": _link(full, "Lecture notes (all chapters)", "notes", None, revised),
         "chapters": [_link(docs[c.stem], f"Chapter {c.number}: {c.title}", "chapter", release_dates(s).get(c.stem),
                            revised) for c in s.chapters],
@@ -149,12 +154,41 @@ def render_page(s: Syllabus) -> str:
 
 def write_page(s: Syllabus) -> None:
     atomic.write_text(paths.DIST / "index.html", render_page(s), staging=paths.STAGING)
-    atomic.copy_file(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
+    # Unchanged style sheets keep their time stamps (a browser's or a mirror's cache stays valid).
+    atomic.copy_file_if_changed(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
     # The HTML edition's style sheet, and nothing in dist/html/ that no released page shows (with
     # `html=no`, no page at all: the course page then links none).
     html.copy_stylesheet()
-    released = [d for d in documents(s) if d.released and d.kind != "notes" and html_edition()]
+    docs = documents(s)
+    released = [d for d in docs if d.released and d.kind != "notes" and html_edition()]
     html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)})
+    prune(published(docs))
+
+
+def published(docs: list[Document]) -> set[Path]:
+    """What dist/ holds outside dist/html/ after a build: the course page and its style sheet, each
+    released document's PDF and, where it was revised, its "what changed" PDF."""
+    keep = {paths.DIST / "index.html", paths.DIST / CSS_NAME}
+    for doc in docs:
+        if doc.released:
+            keep |= {doc.pdf, paths.changes_pdf(doc.name)}
+    return keep
+
+
+def prune(keep: set[Path]) -> None:
+    """Remove from dist/ (outside dist/html/, which html.prune sees to) every file the build no longer
+    makes: a removed chapter's PDF, the solutions of a sheet that has none now. dist/ is what is
+    published (`rsync --delete`), so it holds what the syllabus makes and nothing else."""
+    if not paths.DIST.is_dir():
+        return
+    for path in sorted(paths.DIST.rglob("*"), reverse=True):  # files before their directories
+        if path == paths.DIST_HTML or path.is_relative_to(paths.DIST_HTML):
+            continue
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path not in keep:
+            path.unlink()
 
 
 def serve(port: int = 8000) -> None:

@@ -17,6 +17,7 @@ from typing import Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from coursebuild import paths
 from coursebuild.textfile import NotUtf8Error, read_utf8
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -35,6 +36,9 @@ class _Strict(BaseModel):
 
 
 NonEmpty = Field(min_length=1)
+# A chapter's or sheet's id: it names files, so lowercase letters, digits and single dashes.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DEFAULT_CHECKLIST_SOURCE = paths.CHECKLIST_SOURCE.relative_to(paths.ROOT).as_posix()
 
 
 class Program(_Strict):
@@ -61,6 +65,9 @@ class ClassTimes(_Strict):
         if dt.time.fromisoformat(self.end) <= dt.time.fromisoformat(self.start):
             raise ValueError(f"end {self.end} is not after start {self.start}")
         return self
+
+    def clock(self, which: str) -> dt.time:
+        return dt.time.fromisoformat(getattr(self, which))
 
     @property
     def text(self) -> str:
@@ -90,7 +97,7 @@ class Course(_Strict):
     instructor: str = NonEmpty
     email: str
     semester: str = NonEmpty
-    class_times: ClassTimes
+    class_times: list[ClassTimes] = Field(min_length=1)  # the weekly meetings, in the order shown
     location: str = NonEmpty
     evaluation: str = NonEmpty
     repository: Optional[str] = None
@@ -98,6 +105,22 @@ class Course(_Strict):
     topics: list[str] = Field(min_length=1)
     requirement: str = NonEmpty
     literature: list[Literature] = Field(min_length=1)
+
+    @field_validator("class_times", mode="before")
+    @classmethod
+    def _meetings(cls, value):
+        if isinstance(value, dict):  # the single-meeting form of earlier syllabi
+            raise ValueError("expected a list of weekly meetings, each '- {day: ..., start: ..., end: ...}'")
+        return value
+
+    @field_validator("class_times")
+    @classmethod
+    def _meetings_apart(cls, meetings: list[ClassTimes]) -> list[ClassTimes]:
+        for i, a in enumerate(meetings):
+            for j, b in enumerate(meetings[:i]):
+                if a.day == b.day and a.clock("start") < b.clock("end") and b.clock("start") < a.clock("end"):
+                    raise ValueError(f"meeting {i + 1} overlaps meeting {j + 1} ({a.text} and {b.text})")
+        return meetings
 
     @field_validator("email")
     @classmethod
@@ -121,10 +144,20 @@ class Course(_Strict):
 class Checklist(_Strict):
     title: str = NonEmpty
     subtitle: str = NonEmpty
+    # Its LaTeX, relative to the project's root: under notes/, with the rest of the course's
+    # sources (which the build watches and scans for figures).
+    source: str = DEFAULT_CHECKLIST_SOURCE
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        if not re.fullmatch(r"notes(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+\.tex", value) or ".." in value.split("/"):
+            raise ValueError(f"expected a .tex file under notes/, such as {DEFAULT_CHECKLIST_SOURCE}")
+        return value
 
 
 class Chapter(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=ID_PATTERN)
     title: str = NonEmpty
     number: int = 0  # set from the order of the list
 
@@ -134,12 +167,11 @@ class Chapter(_Strict):
 
 
 class Homework(_Strict):
-    id: str = Field(pattern=r"^hw[0-9]+$")
+    # Any name of the author's (hw1, ps-2, sheet3); what the sheet is called in print is its number.
+    id: str = Field(pattern=ID_PATTERN)
     title: str = NonEmpty
-
-    @property
-    def number(self) -> int:
-        return int(self.id[2:])
+    solutions: bool = True  # false: the sheet has no solutions document (no PDF, page or link)
+    number: int = 0  # set from the order of the list
 
 
 class Material(_Strict):
@@ -148,6 +180,7 @@ class Material(_Strict):
     solutions: Optional[str] = None
     sections: Optional[tuple[str, str]] = None
     release: Optional[dt.date] = None
+    due: Optional[dt.date] = None  # a homework sheet's due date
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -156,6 +189,10 @@ class Material(_Strict):
             raise ValueError("a material names exactly one of chapter, homework or solutions")
         if self.sections is not None and self.chapter is None:
             raise ValueError("sections applies to a chapter only")
+        if self.due is not None and self.homework is None:
+            raise ValueError("due applies to a homework material only")
+        if self.due is not None and self.release is not None and self.due <= self.release:
+            raise ValueError(f"due {self.due} is not after release {self.release}")
         return self
 
     @property
@@ -184,7 +221,7 @@ class Lecture(_Strict):
 
 class Syllabus(_Strict):
     course: Course
-    checklist: Checklist
+    checklist: Optional[Checklist] = None  # absent: the course has no checklist document
     chapters: list[Chapter] = Field(min_length=1)
     homework: list[Homework] = []
     schedule: list[Lecture] = Field(min_length=1)
@@ -194,6 +231,11 @@ class Syllabus(_Strict):
 
     def sheet(self, homework_id: str) -> Homework:
         return next(h for h in self.homework if h.id == homework_id)
+
+    def due(self, homework_id: str) -> Optional[dt.date]:
+        """The sheet's due date, from the schedule's homework materials (the cross-checks make it one)."""
+        return next((m.due for lec in self.schedule for m in lec.materials
+                     if m.kind == "homework" and m.ref == homework_id and m.due), None)
 
 
 # ------------------------------------------------------------------------------------------
@@ -319,6 +361,9 @@ def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
 
     problems = []
     ids: dict[str, set] = {}
+    # Sheets that say `solutions: false` have no solutions document for the schedule to name.
+    without_solutions = {item.get("id") for _, item in items("homework") if item.get("solutions") is False}
+    due_dates: dict[str, tuple[str, tuple]] = {}
     for kind in ("chapters", "homework"):
         seen: dict[str, int] = {}
         for index, item in items(kind):
@@ -351,6 +396,17 @@ def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     problems.append((("schedule", index, "materials", m_index, kind),
                                      f"no {what} with id '{ref}'{hint}"))
+            ref = material.get("solutions")
+            if isinstance(ref, str) and ref in without_solutions:
+                problems.append((("schedule", index, "materials", m_index, "solutions"),
+                                 f"homework sheet '{ref}' has solutions: false (no solutions to list)"))
+            sheet, due = material.get("homework"), material.get("due")
+            if isinstance(sheet, str) and due is not None:
+                key = ("schedule", index, "materials", m_index, "due")
+                if sheet in due_dates and due_dates[sheet][0] != str(due):
+                    first, where = due_dates[sheet]
+                    problems.append((key, f"a second due date for '{sheet}' ({due}; {_dotted(where)} says {first})"))
+                due_dates.setdefault(sheet, (str(due), key))
     return problems
 
 
@@ -373,7 +429,7 @@ def load(path: Path | str) -> Syllabus:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SyllabusError([f"{where}:{line}: not valid YAML: {problem}"]) from None
     if not isinstance(data, dict):
-        raise SyllabusError([f"{where}:1: expected a mapping with keys course, checklist, chapters, homework, schedule"])
+        raise SyllabusError([f"{where}:1: expected a mapping with keys course, chapters, homework, schedule (and checklist)"])
     lines = _line_map(node)
     problems: list[str] = []
     _duplicate_keys(node, (), lines, problems, where)
@@ -390,14 +446,13 @@ def load(path: Path | str) -> Syllabus:
     problems += [f"{where}:{line}: {message}" for line, message in sorted(found, key=lambda x: x[0])]
     if problems or syllabus is None:
         raise SyllabusError(problems)
-    numbered = [c.model_copy(update={"number": i}) for i, c in enumerate(syllabus.chapters, 1)]
-    return syllabus.model_copy(update={"chapters": numbered})
+    chapters = [c.model_copy(update={"number": i}) for i, c in enumerate(syllabus.chapters, 1)]
+    sheets = [h.model_copy(update={"number": i}) for i, h in enumerate(syllabus.homework, 1)]
+    return syllabus.model_copy(update={"chapters": chapters, "homework": sheets})
 
 
 def where(key_path: tuple, path: Path | str | None = None) -> str:
     """'syllabus.yaml:LINE: key.path' for messages about a key found wrong after loading."""
-    from coursebuild import paths
-
     path = Path(path or paths.SYLLABUS)
     try:
         lines = _line_map(yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader))

@@ -31,11 +31,13 @@ def context(doc: Document, s: Syllabus) -> dict:
         sheet = s.sheet(doc.params["homework"])
         lectures = lectures_with(s, "homework", sheet.id)
         ctx.update(sheet=sheet, solutions=doc.params["solutions"], lecture=lectures[0] if lectures else None,
-                   xref_name=paths.xref_file(sheet.id).name)
+                   due=s.due(sheet.id), xref_name=paths.xref_file(sheet.id).name)
         if doc.params["solutions"]:
             ctx["pdf_title"] += " (solutions)"
     elif doc.kind == "checklist":
-        ctx["checklist"] = s.checklist
+        # \input takes the source by its path from the project's root, where LaTeX runs (a path the
+        # loader allows letters, digits and _./- only in: nothing to escape).
+        ctx.update(checklist=s.checklist, checklist_input=render.Raw(s.checklist.source.removesuffix(".tex")))
     return ctx
 
 
