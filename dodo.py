@@ -243,6 +243,8 @@ def task_renumber():
             "doc": f"renumber {rel(doc.pdf)} when the full notes' numbers it quotes change",
             "actions": [(actions.recompile_if_renumbered, [_compile(doc, xref)])],
             "file_dep": [rel(xref)],
+            # Also when the numbers did not change but the first pass left the PDF unpublished.
+            "uptodate": [lambda name=doc.name, xref=xref: actions.compiled_with(name, xref)],
             "task_dep": [pdf_task],  # never two compilations of one document at once
         }
 

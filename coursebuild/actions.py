@@ -9,7 +9,7 @@ from pathlib import Path
 from corelib import atomic
 from coursebuild import paths
 from coursebuild.latex import LatexError, latexmk, source_date_epoch
-from coursebuild.xref import defined_labels, record_quoted
+from coursebuild.xref import record_quoted
 
 
 def _fail(message: str):
@@ -54,11 +54,12 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
     `withdraw` is the dist/ path of a document that is not released (any more): it is removed.
     `xref` holds the numbers the document quotes from the full notes; the copy compiled with is
     kept so that `renumber` knows whether the PDF is behind, and the labels LaTeX found undefined
-    are added to the document's quoted labels (coursebuild/xref.py), which `xref` numbers next. On
-    a `first_pass` (compiled before the full notes, with the numbers of the previous build), a
-    reference only the new full notes can resolve is not an error yet, nor a label the document
-    now defines itself while its old numbers still give it: the PDF is then left unpublished for
-    `renumber` to finish.
+    are added to the document's quoted labels (coursebuild/xref.py), which `xref` numbers next.
+    On a `first_pass` (compiled before the full notes, with the numbers of the previous build), an
+    undefined reference may be one that only the new full notes resolve, and a label defined twice
+    one that the document now defines itself while its old numbers still give it: the PDF is then
+    left unpublished, and the verdict is the full notes' (which report every chapter's problems
+    at once) or `renumber`'s.
     """
     missing = [paths.rel(Path(s)) for s in sources if not Path(s).is_file()]
     if missing:
@@ -72,15 +73,11 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
         if xref:
             _record_quoted(name, outdir, {p.key for p in exc.problems if p.kind == "reference"})
         if first_pass:
-            given = defined_labels((numbers or b"").decode("utf-8", errors="replace"))
-            certain = [p for p in exc.problems if p.kind == "citation" or (p.kind == "label" and p.key not in given)]
-            if not certain:
-                paths.xref_used(name).unlink(missing_ok=True)
-                # latexmk knows only the inputs it saw: a numbers file that did not exist yet
-                # would not make it compile again.
-                (Path(outdir) / f"{name}.fdb_latexmk").unlink(missing_ok=True)
-                return True
-            return _fail(exc.summary_of(certain))
+            paths.xref_used(name).unlink(missing_ok=True)
+            # latexmk knows only the inputs it saw: a numbers file that did not exist yet
+            # would not make it compile again.
+            (Path(outdir) / f"{name}.fdb_latexmk").unlink(missing_ok=True)
+            return True
         return _fail(str(exc))
     atomic.copy_file(built, pdf, staging=paths.STAGING)
     if xref:

@@ -19,14 +19,10 @@ from coursebuild import paths
 class LatexError(Exception):
     """str() is the short summary printed to the user."""
 
-    def __init__(self, summary: str, stale_state: bool = False, problems=(), report=None):
+    def __init__(self, summary: str, stale_state: bool = False, problems=()):
         super().__init__(summary)
         self.stale_state = stale_state  # the error came from an auxiliary file, not a source
         self.problems = list(problems)  # Problems: undefined references and citations, labels defined twice
-        self._report = report  # problems -> their summary (a caller may leave some out)
-
-    def summary_of(self, problems) -> str:
-        return self._report(problems) if self._report else str(self)
 
 
 _AUXILIARY = (".aux", ".toc", ".bbl", ".out", ".lof", ".lot", ".fls", ".fdb_latexmk")
@@ -107,9 +103,7 @@ def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> 
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
     problems, files = read_log(log_text)
     if problems:
-        def report(chosen):
-            return summarise_problems(jobname, tex, log, chosen, files)
-        raise LatexError(report(problems), problems=problems, report=report)
+        raise LatexError(summarise_problems(jobname, tex, log, problems, files), problems=problems)
     return outdir / f"{jobname}.pdf"
 
 

@@ -1,0 +1,110 @@
+"""References from any macro: a chapter's PDF takes the numbers of the labels its own compilation
+found undefined from the full notes, whatever macro the author wraps \\ref in; what stays undefined,
+and a label defined twice, is reported at the file and line where LaTeX met it. On the fixture
+course, its sources edited as an author would."""
+import re
+
+import pytest
+
+from coursebuild.page import section_numbers
+
+pytestmark = pytest.mark.slow
+
+# An author's reference wrapper, as notes from elsewhere define it (\hyperref around \ref).
+LEMMAREF = r"\newcommand\lemmaref[1]{\hyperref[lem:#1]{Lemma~\ref{lem:#1}}}"
+LEMMA = "\n\\begin{lemma}\\label{lem:fx-pythagorean}\n  $\\norm{x + y}^2 = \\norm{x}^2 + \\norm{y}^2$ when $x \\perp y$.\n\\end{lemma}\n"
+
+
+def _edit(path, before: str = "", after: str = "") -> int:
+    """Put text before and after a source's own; the line number of the first line after `before`."""
+    text = path.read_text()
+    path.write_text(before + text + after)
+    return before.count("\n") + 1
+
+
+def _line_of(path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_wrapper_macro_across_chapters_gets_the_full_notes_number(fixture_copy):
+    c = fixture_copy
+    chapters = c.root / "notes/chapters"
+    _edit(chapters / "convex-sets.tex", after=LEMMA)
+    _edit(chapters / "duality.tex", before=LEMMAREF + "\n", after="\nBy \\lemmaref{fx-pythagorean}, nothing is lost.\n")
+    c.doit()
+    number = section_numbers(c.root / "build/latex/lecture-notes/lecture-notes.aux")["lem:fx-pythagorean"]
+    assert number.startswith("1.")  # a number of the first chapter, which the second one quotes
+    text = _words(c.pdf_text("dist/notes/02-duality.pdf"))
+    assert f"By Lemma {number}, nothing is lost." in text and "??" not in text
+    # Nothing more to do: the chapter was compiled with the numbers it quotes.
+    assert c.ran() == set()
+
+
+def test_undefined_references_are_reported_where_they_are_used_each_on_one_line(fixture_copy):
+    c = fixture_copy
+    duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
+    _edit(duality, before=LEMMAREF + "\n", after="\nBy \\lemmaref{fx-nowhere}, nothing.\n")
+    _edit(convex, after="\nSee \\cref{thm:fx-nowhere}.\n")
+    before = (c.root / "dist/lecture-notes.pdf").read_bytes()
+    proc = c.doit(check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in output
+    # Both in one run, each at the line that used it, though the wrapper's \ref is in line 1.
+    assert (f"notes/chapters/duality.tex:{_line_of(duality, 'fx-nowhere')}: reference 'lem:fx-nowhere' is undefined"
+            in output)
+    assert (f"notes/chapters/convex-sets.tex:{_line_of(convex, 'thm:fx-nowhere')}: "
+            "reference 'thm:fx-nowhere' is undefined") in output
+    assert (c.root / "dist/lecture-notes.pdf").read_bytes() == before
+
+
+def test_an_undefined_citation_is_reported_at_each_place_it_is_used(fixture_copy):
+    c = fixture_copy
+    duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
+    # The same unknown key in two chapters: the second place is its own, not the first one's.
+    _edit(convex, after="\nAs in \\citep{fx-nobody1900}.\n")
+    _edit(duality, before="% a comment that moves every line down\n\n",
+          after="\nAs shown by \\citet{fx-nobody1900}.\n")
+    proc = c.doit(check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in output
+    for source in (convex, duality):
+        place = f"{source.relative_to(c.root)}:{_line_of(source, 'fx-nobody1900')}"
+        assert f"{place}: citation 'fx-nobody1900' is undefined" in output
+
+
+def test_a_label_defined_in_two_chapters_fails_the_build_naming_both_places(fixture_copy):
+    c = fixture_copy
+    duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
+    figure = "\n\\begin{figure}[ht]\n  \\centering\n  \\caption{A figure.}\n  \\label{fig:enter-label}\n\\end{figure}\n"
+    _edit(convex, after=figure)
+    _edit(duality, before="% moved down\n" * 3, after=figure)
+    before = (c.root / "dist/lecture-notes.pdf").read_bytes()
+    proc = c.doit(check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in output
+    first = f"notes/chapters/convex-sets.tex:{_line_of(convex, 'fig:enter-label')}"
+    second = f"notes/chapters/duality.tex:{_line_of(duality, 'fig:enter-label')}"
+    found = [line.strip() for line in output.splitlines() if "'fig:enter-label' is defined more than once" in line]
+    assert f"{first}: label 'fig:enter-label' is defined more than once (also at {second})" in found
+    assert f"{second}: label 'fig:enter-label' is defined more than once (also at {first})" in found
+    assert (c.root / "dist/lecture-notes.pdf").read_bytes() == before
+
+
+def test_a_label_defined_twice_in_one_sheet_fails_its_build(fixture_copy):
+    c = fixture_copy
+    sheet = c.root / "notes/homework/hw1.tex"
+    text = sheet.read_text()
+    assert "\\label{hw1:fx-union}" in text
+    sheet.write_text(text.replace("\\label{hw1:fx-union}", "\\label{hw1:fx-line}"))
+    proc = c.doit(check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    places = [f"notes/homework/hw1.tex:{n}" for n, line in enumerate(sheet.read_text().splitlines(), 1)
+              if "\\label{hw1:fx-line}" in line]
+    assert len(places) == 2
+    assert re.search(rf"{re.escape(places[1])}: label 'hw1:fx-line' is defined more than once "
+                     rf"\(also at {re.escape(places[0])}\)", output)
