@@ -151,7 +151,8 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
 # in earlier logs, overwritten). Every package words it the kernel's way: a wrapper macro around
 # \ref, \cref or \cite is reported like the command itself, at the line that used the wrapper.
 _LOG_EVENTS = re.compile(
-    r"^(?:Overfull|Underfull) \\[hv]box[^\n]*\n(?:[^\n]+\n)*"  # a box's text: the user's, parentheses unbalanced
+    # A box's text, the author's with its parentheses unbalanced, up to the blank line after it.
+    r"^(?:Overfull|Underfull) \\[hv]box[^\n]*\n(?:(?!LaTeX |Package )[^\n]+\n)*"
     r"|(?P<warning>(?P<kind>Reference|Citation) [`'](?P<key>[^'\n]+)' on page \S+ undefined"
     r" on input line (?P<line>\d+))"
     r"|(?P<twice>Label [`'](?P<label>[^'\n]+)' multiply defined)"
@@ -202,8 +203,7 @@ def read_log(log_text: str) -> tuple[list[Problem], list[str]]:
     return problems, files
 
 
-def undefined_references(log_text: str) -> list[Problem]:
-    return read_log(log_text)[0]
+_COMMENT = re.compile(r"(?<!\\)%.*")
 
 
 def _label_definitions(key: str, files: list[str], tex: Path) -> list[str]:
@@ -221,9 +221,6 @@ def _label_definitions(key: str, files: list[str], tex: Path) -> list[str]:
             if pattern.search(_COMMENT.sub("", text)):
                 places.append(_source_of(file, number, tex))
     return places
-
-
-_COMMENT = re.compile(r"(?<!\\)%.*")
 
 
 def describe(problem: Problem, files: list[str], tex: Path, jobname: str) -> list[str]:

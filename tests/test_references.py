@@ -6,9 +6,8 @@ import re
 
 import pytest
 
+from coursebuild.latex import Problem, read_log
 from coursebuild.page import section_numbers
-
-pytestmark = pytest.mark.slow
 
 # An author's reference wrapper, as notes from elsewhere define it (\hyperref around \ref).
 LEMMAREF = r"\newcommand\lemmaref[1]{\hyperref[lem:#1]{Lemma~\ref{lem:#1}}}"
@@ -30,6 +29,43 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+# A log as pdflatex writes it (one line per message), with what confuses a reader of its file
+# stack: parentheses in messages, and a box's text, which is the author's, with one left open.
+LOG = r"""(/course/build/tex/02-part.tex (/usr/share/texmf/tex/latex/base/report.cls
+Document Class: report 2022/07/02 v1.4n Standard LaTeX document class (size option)
+) (./build/tex/02-part-xref.tex)
+LaTeX Warning: Label `eq:twice' multiply defined.
+LaTeX Warning: Label `eq:twice@cref' multiply defined.
+(/course/notes/chapters/part.tex
+Overfull \hbox (3.1pt too wide) in paragraph at lines 3--4
+[]\T1/lmr/m/n/10.95 on the interval [0, 1) we
+ []
+
+(hyperref) Option `colorlinks' set `true' on input line 5.
+LaTeX Warning: Reference `lem:away' on page 1 undefined on input line 7.
+(/course/notes/chapters/inner.tex
+Package natbib Warning: Citation `nobody1900' on page 1 undefined on input line 2.
+)
+LaTeX Warning: Citation `nobody1900' on page 2 undefined on input line 9.
+LaTeX Warning: Reference `lem:away' on page 2 undefined on input line 7.
+)
+LaTeX Warning: Reference `sec:end' on page 3 undefined on input line 30.
+)"""
+
+
+def test_the_log_says_where_each_problem_is_from_its_file_stack():
+    problems, files = read_log(LOG)
+    assert problems == [
+        Problem("label", "eq:twice"),
+        Problem("reference", "lem:away", "/course/notes/chapters/part.tex", 7),
+        Problem("citation", "nobody1900", "/course/notes/chapters/inner.tex", 2),
+        Problem("citation", "nobody1900", "/course/notes/chapters/part.tex", 9),
+        Problem("reference", "sec:end", "/course/build/tex/02-part.tex", 30),
+    ]
+    assert "/course/notes/chapters/inner.tex" in files and "./build/tex/02-part-xref.tex" in files
+
+
+@pytest.mark.slow
 def test_a_wrapper_macro_across_chapters_gets_the_full_notes_number(fixture_copy):
     c = fixture_copy
     chapters = c.root / "notes/chapters"
@@ -44,6 +80,7 @@ def test_a_wrapper_macro_across_chapters_gets_the_full_notes_number(fixture_copy
     assert c.ran() == set()
 
 
+@pytest.mark.slow
 def test_undefined_references_are_reported_where_they_are_used_each_on_one_line(fixture_copy):
     c = fixture_copy
     duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
@@ -61,6 +98,7 @@ def test_undefined_references_are_reported_where_they_are_used_each_on_one_line(
     assert (c.root / "dist/lecture-notes.pdf").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_an_undefined_citation_is_reported_at_each_place_it_is_used(fixture_copy):
     c = fixture_copy
     duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
@@ -76,6 +114,7 @@ def test_an_undefined_citation_is_reported_at_each_place_it_is_used(fixture_copy
         assert f"{place}: citation 'fx-nobody1900' is undefined" in output
 
 
+@pytest.mark.slow
 def test_a_label_defined_in_two_chapters_fails_the_build_naming_both_places(fixture_copy):
     c = fixture_copy
     duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
@@ -94,6 +133,7 @@ def test_a_label_defined_in_two_chapters_fails_the_build_naming_both_places(fixt
     assert (c.root / "dist/lecture-notes.pdf").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_label_defined_twice_in_one_sheet_fails_its_build(fixture_copy):
     c = fixture_copy
     sheet = c.root / "notes/homework/hw1.tex"
