@@ -149,11 +149,12 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
 
 # What LaTeX reports about references once the last pass is done (latexmk's earlier passes are
 # in earlier logs, overwritten). Every package words it the kernel's way: a wrapper macro around
-# \ref, \cref or \cite is reported like the command itself, at the line that used the wrapper.
+# \ref, \cref or \cite is reported like the command itself, at the line that used the wrapper
+# (hyperref's \hyperref[label]{text}, a link with no number, says "Hyper reference").
 _LOG_EVENTS = re.compile(
     # A box's text, the author's with its parentheses unbalanced, up to the blank line after it.
     r"^(?:Overfull|Underfull) \\[hv]box[^\n]*\n(?:(?!LaTeX |Package )[^\n]+\n)*"
-    r"|(?P<warning>(?P<kind>Reference|Citation) [`'](?P<key>[^'\n]+)' on page \S+ undefined"
+    r"|(?P<warning>(?:Hyper )?(?P<kind>[Rr]eference|Citation) [`'](?P<key>[^'\n]+)' on page \S+ undefined"
     r" on input line (?P<line>\d+))"
     r"|(?P<twice>Label [`'](?P<label>[^'\n]+)' multiply defined)"
     r"|\((?P<file>[^\s()]*)|(?P<close>\))", re.M)

@@ -3,6 +3,7 @@ found undefined from the full notes, whatever macro the author wraps \\ref in; w
 and a label defined twice, is reported at the file and line where LaTeX met it. On the fixture
 course, its sources edited as an author would."""
 import re
+import zlib
 
 import pytest
 
@@ -29,6 +30,18 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _pdf_objects(path) -> bytes:
+    """A PDF's bytes with its compressed streams inflated: where its links' targets are written."""
+    data = path.read_bytes()
+    parts = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[m.end():]))
+        except zlib.error:
+            pass
+    return b"".join(parts)
+
+
 # A log as pdflatex writes it (one line per message), with what confuses a reader of its file
 # stack: parentheses in messages, and a box's text, which is the author's, with one left open.
 LOG = r"""(/course/build/tex/02-part.tex (/usr/share/texmf/tex/latex/base/report.cls
@@ -50,6 +63,7 @@ LaTeX Warning: Citation `nobody1900' on page 2 undefined on input line 9.
 LaTeX Warning: Reference `lem:away' on page 2 undefined on input line 7.
 )
 LaTeX Warning: Reference `sec:end' on page 3 undefined on input line 30.
+LaTeX Warning: Hyper reference `sec:link' on page 3 undefined on input line 31.
 )"""
 
 
@@ -61,6 +75,7 @@ def test_the_log_says_where_each_problem_is_from_its_file_stack():
         Problem("citation", "nobody1900", "/course/notes/chapters/inner.tex", 2),
         Problem("citation", "nobody1900", "/course/notes/chapters/part.tex", 9),
         Problem("reference", "sec:end", "/course/build/tex/02-part.tex", 30),
+        Problem("reference", "sec:link", "/course/build/tex/02-part.tex", 31),
     ]
     assert "/course/notes/chapters/inner.tex" in files and "./build/tex/02-part-xref.tex" in files
 
@@ -76,6 +91,11 @@ def test_a_wrapper_macro_across_chapters_gets_the_full_notes_number(fixture_copy
     assert number.startswith("1.")  # a number of the first chapter, which the second one quotes
     text = _words(c.pdf_text("dist/notes/02-duality.pdf"))
     assert f"By Lemma {number}, nothing is lost." in text and "??" not in text
+    # Clicked, it opens the full notes beside the chapter's PDF, at the lemma.
+    anchor = re.search(r"\\newlabel\{lem:fx-pythagorean\}\{\{[^}]*\}\{[^}]*\}\{[^}]*\}\{([^}]*)\}",
+                       (c.root / "build/latex/lecture-notes/lecture-notes.aux").read_text())[1]
+    pdf = _pdf_objects(c.root / "dist/notes/02-duality.pdf")
+    assert re.search(rb"/F\s*\(\.\./lecture-notes\.pdf\)", pdf) and f"({anchor})".encode() in pdf
     # Nothing more to do: the chapter was compiled with the numbers it quotes.
     assert c.ran() == set()
 
