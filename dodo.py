@@ -214,7 +214,9 @@ def task_xref():
                 os.path.relpath(notes_pdf, readers[0].dist_pdf.parent))
 
     documents = [entry(paths.xref_file(c.stem), [DOCS[c.stem]]) for c in PLAN.chapters]
-    documents += [entry(paths.xref_file(h.id), [DOCS[h.id], DOCS[f"{h.id}-solutions"]]) for h in PLAN.homework]
+    # A sheet and its solutions read one numbers file.
+    documents += [entry(paths.xref_file(h.id), [DOCS[n] for n in (h.id, f"{h.id}-solutions") if n in DOCS])
+                  for h in PLAN.homework]
     return {
         "actions": [(actions.write_xrefs, [documents, rel(DOCS[FULL_NOTES].aux)])],
         # The quoted labels are targets of the documents' own tasks: those run first.
