@@ -168,3 +168,20 @@ def test_a_label_defined_twice_in_one_sheet_fails_its_build(fixture_copy):
     assert len(places) == 2
     assert re.search(rf"{re.escape(places[1])}: label 'hw1:fx-line' is defined more than once "
                      rf"\(also at {re.escape(places[0])}\)", output)
+
+
+@pytest.mark.slow
+def test_a_label_moved_into_the_chapter_that_quoted_it_is_its_own_not_defined_twice(fixture_copy):
+    c = fixture_copy
+    duality, convex = c.root / "notes/chapters/duality.tex", c.root / "notes/chapters/convex-sets.tex"
+    exercise = "\\begin{exercise}\\label{ex:fx-ball}\n  Show that a Euclidean ball is convex.\n\\end{exercise}\n"
+    assert exercise in convex.read_text()
+    _edit(duality, after="\nSee \\cref{ex:fx-ball}.\n")
+    c.doit()  # quoted from the first chapter
+    convex.write_text(convex.read_text().replace(exercise, ""))
+    _edit(duality, after="\n" + exercise)
+    c.doit()
+    number = section_numbers(c.root / "build/latex/lecture-notes/lecture-notes.aux")["ex:fx-ball"]
+    assert number.startswith("2.")
+    assert f"See Exercise {number}." in _words(c.pdf_text("dist/notes/02-duality.pdf"))
+    assert c.ran() == set()
