@@ -17,8 +17,8 @@ from figgen.core import paths as figpaths
 from figgen.core import status
 
 # The order is the order of work with one process (-n 1): a chapter's or sheet's PDF before the
-# full notes (with the cross-reference numbers it already has), then the renumbering of those
-# whose quoted numbers the new full notes changed.
+# full notes (with the cross-reference numbers it already has; what LaTeX finds undefined there is
+# what it quotes), then the renumbering of those whose quoted numbers the new full notes changed.
 BUILD_TASKS = ["figure", "tex", "preamble", "versions", "revisions", "chapter", "homework", "solutions", "checklist",
                "notes", "xref", "renumber", "changes", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
 HTML_TASKS = ["svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html"]
@@ -71,11 +71,10 @@ def _pdf_task(doc, doc_line=None, xref=None):
         "clean": True,
     }
     if xref is not None:
-        task["actions"] = [_compile(doc, xref, first_pass=xref.exists())]
+        # Always before the full notes: what LaTeX finds undefined here is what `xref` numbers.
+        task["actions"] = [_compile(doc, xref, first_pass=True)]
         task["uptodate"] = [lambda name=doc.name, xref=xref: actions.compiled_with(name, xref)]
-        if not xref.exists():  # a first build: wait for the full notes' numbers
-            # An order, not a file dependency: the next build's list of file_dep is the same.
-            task["task_dep"] = ["xref"]
+        task["targets"].append(rel(paths.quoted_labels(doc.name)))
     return task
 
 
@@ -212,20 +211,24 @@ def task_notes():
 
 
 def task_xref():
-    """Numbers of references into the notes, from the full notes, for chapter and homework PDFs."""
+    """Numbers of references into the notes, from the full notes, for chapter and homework PDFs:
+    those of the labels each document's own compilation found undefined."""
     notes_pdf = DOCS[FULL_NOTES].pdf
 
-    def entry(ident, source, doc):
+    def entry(xref, readers):
         # Links point at the full notes beside the document once both are downloaded from dist/.
-        return (ident, rel(source), rel(paths.xref_file(doc.name if doc.kind == "chapter" else ident)),
-                os.path.relpath(notes_pdf, doc.dist_pdf.parent))
+        return (rel(xref), [rel(paths.quoted_labels(d.name)) for d in readers],
+                os.path.relpath(notes_pdf, readers[0].dist_pdf.parent))
 
-    documents = [entry(c.id, paths.chapter_source(c.id), DOCS[c.stem]) for c in PLAN.chapters]
-    documents += [entry(h.id, paths.homework_source(h.id), DOCS[h.id]) for h in PLAN.homework]
+    documents = [entry(paths.xref_file(c.stem), [DOCS[c.stem]]) for c in PLAN.chapters]
+    # A sheet and its solutions read one numbers file.
+    documents += [entry(paths.xref_file(h.id), [DOCS[n] for n in (h.id, f"{h.id}-solutions") if n in DOCS])
+                  for h in PLAN.homework]
     return {
         "actions": [(actions.write_xrefs, [documents, rel(DOCS[FULL_NOTES].aux)])],
-        "file_dep": [rel(DOCS[FULL_NOTES].aux), *[src for _, src, _, _ in documents if os.path.exists(src)]],
-        "targets": [target for _, _, target, _ in documents],
+        # The quoted labels are targets of the documents' own tasks: those run first.
+        "file_dep": [rel(DOCS[FULL_NOTES].aux), *[q for _, quoted, _ in documents for q in quoted]],
+        "targets": [target for target, _, _ in documents],
         "uptodate": [config_changed({"documents": documents})],
         "clean": True,
     }
@@ -250,6 +253,8 @@ def task_renumber():
             "doc": f"renumber {rel(doc.pdf)} when the full notes' numbers it quotes change",
             "actions": [(actions.recompile_if_renumbered, [_compile(doc, xref)])],
             "file_dep": [rel(xref)],
+            # Also when the numbers did not change but the first pass left the PDF unpublished.
+            "uptodate": [lambda name=doc.name, xref=xref: actions.compiled_with(name, xref)],
             "task_dep": [pdf_task],  # never two compilations of one document at once
         }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from corelib import atomic
 from coursebuild import paths
 from coursebuild.latex import LatexError, latexmk, source_date_epoch
+from coursebuild.xref import record_quoted
 
 
 def _fail(message: str):
@@ -52,9 +53,13 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
 
     `withdraw` is the dist/ path of a document that is not released (any more): it is removed.
     `xref` holds the numbers the document quotes from the full notes; the copy compiled with is
-    kept so that `renumber` knows whether the PDF is behind. On a `first_pass` (compiled before the
-    full notes, with the numbers of the previous build), a reference only the new full notes can
-    resolve is not an error yet: the PDF is then left unpublished for `renumber` to finish.
+    kept so that `renumber` knows whether the PDF is behind, and the labels LaTeX found undefined
+    are added to the document's quoted labels (coursebuild/xref.py), which `xref` numbers next.
+    On a `first_pass` (compiled before the full notes, with the numbers of the previous build), an
+    undefined reference may be one that only the new full notes resolve, and a label defined twice
+    one that the document now defines itself while its old numbers still give it: the PDF is then
+    left unpublished, and the verdict is the full notes' (which report every chapter's problems
+    at once) or `renumber`'s.
     """
     missing = [paths.rel(Path(s)) for s in sources if not Path(s).is_file()]
     if missing:
@@ -63,16 +68,28 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
     try:
         built = latexmk(Path(tex), Path(outdir), name, paths.FORMAT)
     except LatexError as exc:
-        if first_pass and exc.unresolved and all(kind == "Reference" for kind, _, _ in exc.unresolved):
+        if not exc.problems:
+            return _fail(str(exc))
+        if xref:
+            _record_quoted(name, outdir, {p.key for p in exc.problems if p.kind == "reference"})
+        if first_pass:
             paths.xref_used(name).unlink(missing_ok=True)
+            # latexmk knows only the inputs it saw: a numbers file that did not exist yet
+            # would not make it compile again.
+            (Path(outdir) / f"{name}.fdb_latexmk").unlink(missing_ok=True)
             return True
         return _fail(str(exc))
     atomic.copy_file(built, pdf, staging=paths.STAGING)
     if xref:
+        _record_quoted(name, outdir, set())
         atomic.write_bytes(paths.xref_used(name), numbers or b"")
     if withdraw:
         Path(withdraw).unlink(missing_ok=True)
     return True
+
+
+def _record_quoted(name: str, outdir: str, undefined: set[str]):
+    record_quoted(paths.quoted_labels(name), undefined, Path(outdir) / f"{name}.aux")
 
 
 def recompile_if_renumbered(compile_action: tuple):
@@ -132,12 +149,13 @@ def remove_changes(name: str, pdf: str):
     return True
 
 
-def write_xrefs(documents: list[tuple[str, str, str, str]], aux: str):
-    """(id, source, xref file, path of the full notes' PDF relative to the document's PDF) each."""
+def write_xrefs(documents: list[tuple[str, list[str], str]], aux: str):
+    """(numbers file, the quoted-label lists of the documents that read it, path of the full notes'
+    PDF relative to theirs) each."""
     from coursebuild.xref import write_xref
 
-    for ident, source, target, link_file in documents:
-        write_xref(Path(source), Path(aux), Path(target), ident, link_file)
+    for target, quoted, link_file in documents:
+        write_xref([Path(q) for q in quoted], Path(aux), Path(target), link_file)
 
 
 def _figure_env():

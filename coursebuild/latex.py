@@ -1,7 +1,8 @@
 """Running LaTeX: latexmk with pdflatex, non-interactive, halting on the first error, no shell escape.
 
 On failure the log is boiled down to a few lines that name the source file under notes/ or
-templates/ and its line; an undefined reference or citation after the last pass is a failure too.
+templates/ and its line. After the last pass, an undefined reference or citation, or a label
+defined twice, is a failure too: each is named at the file and line LaTeX was reading.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild import paths
@@ -17,10 +19,10 @@ from coursebuild import paths
 class LatexError(Exception):
     """str() is the short summary printed to the user."""
 
-    def __init__(self, summary: str, stale_state: bool = False, unresolved=()):
+    def __init__(self, summary: str, stale_state: bool = False, problems=()):
         super().__init__(summary)
         self.stale_state = stale_state  # the error came from an auxiliary file, not a source
-        self.unresolved = list(unresolved)  # (kind, key, line) of undefined references and citations
+        self.problems = list(problems)  # Problems: undefined references and citations, labels defined twice
 
 
 _AUXILIARY = (".aux", ".toc", ".bbl", ".out", ".lof", ".lot", ".fls", ".fdb_latexmk")
@@ -99,9 +101,9 @@ def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> 
         match = _FILE_LINE.search(log_text)
         stale = match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
-    unresolved = undefined_references(log_text)
-    if unresolved:
-        raise LatexError(summarise_undefined(jobname, tex, log, unresolved), unresolved=unresolved)
+    problems, files = read_log(log_text)
+    if problems:
+        raise LatexError(summarise_problems(jobname, tex, log, problems, files), problems=problems)
     return outdir / f"{jobname}.pdf"
 
 
@@ -145,30 +147,105 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
     return "\n".join(lines[:15])
 
 
-_UNDEFINED = re.compile(r"(Reference|Citation) `([^']+)' on page \d+ undefined on input line (\d+)")
+# What LaTeX reports about references once the last pass is done (latexmk's earlier passes are
+# in earlier logs, overwritten). Every package words it the kernel's way: a wrapper macro around
+# \ref, \cref or \cite is reported like the command itself, at the line that used the wrapper
+# (hyperref's \hyperref[label]{text}, a link with no number, says "Hyper reference").
+_LOG_EVENTS = re.compile(
+    # A box's text, the author's with its parentheses unbalanced, up to the blank line after it.
+    r"^(?:Overfull|Underfull) \\[hv]box[^\n]*\n(?:(?!LaTeX |Package )[^\n]+\n)*"
+    r"|(?P<warning>(?:Hyper )?(?P<kind>[Rr]eference|Citation) [`'](?P<key>[^'\n]+)' on page \S+ undefined"
+    r" on input line (?P<line>\d+))"
+    r"|(?P<twice>Label [`'](?P<label>[^'\n]+)' multiply defined)"
+    r"|\((?P<file>[^\s()]*)|(?P<close>\))", re.M)
 
 
-def undefined_references(log_text: str) -> list[tuple[str, str, str]]:
-    # Only the last pass counts: latexmk's earlier passes are in earlier logs, overwritten.
-    found = []
-    for kind, key, line in _UNDEFINED.findall(log_text):
-        if (kind, key, line) not in found:
-            found.append((kind, key, line))
-    return found
+@dataclass(frozen=True)
+class Problem:
+    """An undefined reference or citation, or a label defined more than once, where LaTeX saw it."""
+    kind: str              # reference | citation | label
+    key: str
+    file: str | None = None  # the file LaTeX was reading (from the log's file stack), as logged
+    line: int | None = None
 
 
-def _where_used(key: str) -> str:
-    pattern = re.compile(r"\\[a-zA-Z]*(?:ref|cite[a-zA-Z]*)\*?(?:\[[^\]]*\])*\{[^}]*\b" + re.escape(key) + r"\b")
-    for src in sorted(paths.NOTES.rglob("*.tex")):
-        for number, text in enumerate(src.read_text(errors="replace").splitlines(), 1):
-            if pattern.search(text):
-                return f"{paths.rel(src)}:{number}"
-    return "?"
+def _looks_like_file(token: str) -> bool:
+    return "/" in token or bool(re.search(r"\.[A-Za-z0-9]+$", token))
 
 
-def summarise_undefined(jobname: str, tex: Path, log: Path, unresolved) -> str:
-    lines = [f"LaTeX left {len(unresolved)} undefined reference(s) or citation(s) in {jobname}"]
-    for kind, key, _ in unresolved[:12]:
-        lines.append(f"  {_where_used(key)}: {kind.lower()} '{key}' is undefined")
+def read_log(log_text: str) -> tuple[list[Problem], list[str]]:
+    """(the problems LaTeX reported, every file it read) from a log.
+
+    A warning says "on input line L" of whichever file TeX was reading: the innermost file the log
+    had opened, with "(path" and closed with ")", at that point. Every "(" is pushed (most are not
+    files) so that the parentheses of ordinary messages close themselves.
+    """
+    problems: list[Problem] = []
+    stack: list[str | None] = []
+    files: list[str] = []
+    for m in _LOG_EVENTS.finditer(log_text):
+        if m["file"] is not None:
+            token = m["file"] if _looks_like_file(m["file"]) else None
+            stack.append(token)
+            if token and token not in files:
+                files.append(token)
+        elif m["close"]:
+            if stack:
+                stack.pop()
+        elif m["warning"]:
+            current = next((f for f in reversed(stack) if f), None)
+            found = Problem(m["kind"].lower(), m["key"], current, int(m["line"]))
+            if found not in problems:
+                problems.append(found)
+        elif m["twice"]:
+            key = m["label"].removesuffix("@cref")  # cleveref's twin of every label
+            if all(p.key != key or p.kind != "label" for p in problems):
+                problems.append(Problem("label", key))
+    return problems, files
+
+
+_COMMENT = re.compile(r"(?<!\\)%.*")
+
+
+def _label_definitions(key: str, files: list[str], tex: Path) -> list[str]:
+    """Where the user's files say \\label{key}: LaTeX reports a label defined twice with no line."""
+    pattern = re.compile(r"\\label\s*(?:\[[^\]]*\])?\s*\{\s*" + re.escape(key) + r"\s*\}")
+    places = []
+    for file in files:
+        path = (paths.ROOT / file) if not os.path.isabs(file) else Path(file)
+        if path.suffix != ".tex" or not path.is_file():
+            continue
+        inside = path.resolve()
+        if not inside.is_relative_to(paths.ROOT) or (inside.is_relative_to(paths.BUILD) and inside != tex.resolve()):
+            continue
+        for number, text in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if pattern.search(_COMMENT.sub("", text)):
+                places.append(_source_of(file, number, tex))
+    return places
+
+
+def describe(problem: Problem, files: list[str], tex: Path, jobname: str) -> list[str]:
+    """One line per place: "file:line: what"."""
+    if problem.kind == "label":
+        places = _label_definitions(problem.key, files, tex)
+        if len(places) < 2:  # a \label made by a macro, or a label the document was given
+            return [f"{place}: label '{problem.key}' is defined more than once in {jobname} (another definition "
+                    f"is made by a macro or given to the document)" for place in places] or \
+                   [f"{jobname}: label '{problem.key}' is defined more than once (by macros; see the full log)"]
+        return [f"{place}: label '{problem.key}' is defined more than once (also at "
+                f"{', '.join(p for p in places if p != place)})" for place in places]
+    where = _source_of(problem.file, problem.line, tex) if problem.file else f"{jobname}, input line {problem.line}"
+    return [f"{where}: {problem.kind} '{problem.key}' is undefined"]
+
+
+def summarise_problems(jobname: str, tex: Path, log: Path, problems: list[Problem], files: list[str]) -> str:
+    """Every problem, each on its own line(s) with its place: one run shows them all."""
+    undefined = sum(p.kind != "label" for p in problems)
+    twice = len(problems) - undefined
+    said = [f"{undefined} undefined reference(s) or citation(s)"] * bool(undefined) + \
+           [f"{twice} label(s) defined more than once"] * bool(twice)
+    lines = [f"LaTeX left {' and '.join(said)} in {jobname}"]
+    for problem in problems:
+        lines += [f"  {line}" for line in describe(problem, files, tex, jobname)]
     lines.append(f"  full log: {paths.rel(log)}")
-    return "\n".join(lines[:15])
+    return "\n".join(lines)

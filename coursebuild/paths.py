@@ -47,6 +47,13 @@ def xref_file(stem: str) -> Path:
     return BUILD_TEX / f"{stem}-xref.tex"
 
 
+def quoted_labels(doc_name: str) -> Path:
+    """The labels a document takes from other documents, as its compilations found them undefined
+    (coursebuild/xref.py). Beside the wrappers, not in the document's latexmk directory, which a
+    failed build may empty: the list is what the numbers file is made from."""
+    return BUILD_TEX / f"{doc_name}-quoted.txt"
+
+
 def version_file(doc_name: str) -> Path:
     """The document's version (\\courseversion), which its wrapper inputs: rewritten only when it changes."""
     return BUILD_TEX / f"{doc_name}-version.tex"

@@ -394,7 +394,7 @@ def write_changes(name: str, tex: str, sources: list[str], pdf: str) -> str | No
         try:
             built = latexmk(diff_tex, work / "latex", f"{name}-changes", paths.FORMAT)
         except LatexError as exc:
-            if exc.unresolved and not exc.stale_state and (work / "latex" / f"{name}-changes.pdf").is_file():
+            if exc.problems and not exc.stale_state and (work / "latex" / f"{name}-changes.pdf").is_file():
                 # A reference in deleted text to a label that is gone: "??" in a changes PDF is fine.
                 built = work / "latex" / f"{name}-changes.pdf"
             else:

@@ -1,11 +1,17 @@
 """Cross-references from a chapter's own PDF to other chapters, numbered as in the full notes.
 
-The full notes are compiled first; their .aux holds every label's number. For each chapter (and
-homework sheet) we copy the entries of the labels it uses but does not define into a small file
-that its wrapper reads. Each entry names the full notes' PDF as the link's file, so a click on
-"Theorem 5.24" in the chapter's PDF opens the full notes there (hyperref writes a GoToR link, as
-xr-hyper would). The file is rewritten only when its content changes, so a chapter rebuilds only
-when a number it quotes has changed.
+Which labels a document takes from other documents is what LaTeX itself found undefined when it
+compiled the document (coursebuild/latex.py reads the log): a wrapper such as
+\\newcommand\\lemmaref[1]{\\hyperref[lem:#1]{Lemma~\\ref{lem:#1}}} counts as well as \\cref. Each
+compilation adds what it found to the document's list of quoted labels, less the labels the
+document defines itself (its own .aux); a label it stops quoting stays listed, which costs at most
+a recompilation with the same output when that label's number changes.
+
+The full notes' .aux holds every label's number. For each chapter (and homework sheet) we copy
+the entries of the labels it quotes into a small file that its wrapper reads. Each entry names
+the full notes' PDF as the link's file, so a click on "Theorem 5.24" in the chapter's PDF opens
+the full notes there (hyperref writes a GoToR link, as xr-hyper would). The file is rewritten only
+when its content changes, so a chapter rebuilds only when a number it quotes has changed.
 """
 from __future__ import annotations
 
@@ -14,21 +20,7 @@ from pathlib import Path
 
 from corelib import atomic
 
-_LABEL_DEF = re.compile(r"\\label\s*\{([^}]+)\}")
-_REF_USE = re.compile(r"\\(?:[cC]ref|[cC]refrange|[cC]pageref|labelcref|ref|eqref|pageref|autoref|nameref)\*?\s*\{([^}]+)\}(?:\s*\{([^}]+)\})?")
 _NEWLABEL = re.compile(r"^\\newlabel\{([^}]+)\}(.*)$", re.M)
-_COMMENT = re.compile(r"(?<!\\)%.*")
-
-
-def labels_used(source: str) -> tuple[set[str], set[str]]:
-    """(labels referenced, labels defined) in a LaTeX source."""
-    text = _COMMENT.sub("", source)
-    defined = {m.strip() for m in _LABEL_DEF.findall(text)}
-    used = set()
-    for first, second in _REF_USE.findall(text):
-        for group in (first, second):
-            used |= {k.strip() for k in group.split(",") if k.strip()}
-    return used, defined
 
 
 def _groups(text: str) -> list[str]:
@@ -67,19 +59,40 @@ def aux_labels(aux_text: str, link_file: str = "") -> dict[str, str]:
     return out
 
 
-def xref_source(chapter_source: str, aux_text: str, own_labels: set[str] = frozenset(), link_file: str = "") -> str:
-    used, defined = labels_used(chapter_source)
+def defined_labels(aux_text: str) -> set[str]:
+    """The labels an .aux defines (cleveref's twin `X@cref` counted as X)."""
+    return {key.removesuffix("@cref") for key, _ in _NEWLABEL.findall(aux_text)}
+
+
+def read_quoted(path: Path) -> set[str]:
+    """The labels a document quotes from other documents (one per line; none while unknown)."""
+    try:
+        return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+    except OSError:
+        return set()
+
+
+def record_quoted(path: Path, found_undefined: set[str], own_aux: Path) -> bool:
+    """Add the labels a compilation found undefined to the document's list; drop those it now
+    defines itself (given them again, LaTeX would say they are defined twice). True if it changed."""
+    own = defined_labels(own_aux.read_text(errors="replace")) if own_aux.is_file() else set()
+    quoted = (read_quoted(path) | set(found_undefined)) - own
+    return atomic.write_text_if_changed(path, "".join(f"{key}\n" for key in sorted(quoted)))
+
+
+def xref_source(quoted: set[str], aux_text: str, link_file: str = "") -> str:
+    """The \\newlabel lines of the quoted labels that the full notes define; a label they do not
+    define is left out, for LaTeX to report where it is used."""
     labels = aux_labels(aux_text, link_file)
-    external = sorted(used - defined - set(own_labels))
-    lines = ["% Numbers of labels defined in other chapters, from the full notes' .aux."]
-    for key in external:
-        for name in (key, f"{key}@cref"):
-            if name in labels:
-                lines.append(f"\\newlabel{{{name}}}{labels[name]}")
-    return "\n".join(lines) + "\n"
+    lines = [f"\\newlabel{{{name}}}{labels[name]}" for key in sorted(quoted) for name in (key, f"{key}@cref")
+             if name in labels]
+    if not lines:  # empty, like no file at all: what a document quoting nothing was compiled with
+        return ""
+    return "\n".join(["% Numbers of labels defined in other chapters, from the full notes' .aux.", *lines]) + "\n"
 
 
-def write_xref(chapter_tex: Path, aux: Path, target: Path, chapter_id: str, link_file: str = "") -> bool:
+def write_xref(quoted_files: list[Path], aux: Path, target: Path, link_file: str = "") -> bool:
+    """The numbers for the documents that read `target` (a sheet and its solutions share one)."""
     aux_text = aux.read_text(errors="replace") if aux.is_file() else ""
-    text = xref_source(chapter_tex.read_text(encoding="utf-8"), aux_text, {f"ch:{chapter_id}"}, link_file)
-    return atomic.write_text_if_changed(target, text)
+    quoted = set().union(*(read_quoted(f) for f in quoted_files))
+    return atomic.write_text_if_changed(target, xref_source(quoted, aux_text, link_file))

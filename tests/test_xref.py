@@ -1,6 +1,6 @@
-"""Cross-chapter references: a chapter's PDF gets exactly the numbers of the labels it uses from
+"""Cross-chapter references: a chapter's PDF gets exactly the numbers of the labels it quotes from
 other chapters, taken from the full notes' .aux, with links to elsewhere removed."""
-from coursebuild.xref import aux_labels, labels_used, xref_source
+from coursebuild.xref import aux_labels, defined_labels, read_quoted, record_quoted, xref_source
 
 AUX = r"""\relax
 \newlabel{ch:lazy-limit}{{4}{40}{The lazy limit}{chapter.4}{}}
@@ -11,9 +11,14 @@ AUX = r"""\relax
 """
 
 
-def test_labels_used_and_defined():
-    used, defined = labels_used(r"\label{eq:own} see \cref{thm:ntk, eq:own} and \Cref{ch:lazy-limit} % \ref{x}")
-    assert used == {"thm:ntk", "eq:own", "ch:lazy-limit"} and defined == {"eq:own"}
+def test_quoted_labels_grow_with_what_latex_found_undefined_less_what_the_document_defines(tmp_path):
+    quoted, aux = tmp_path / "doc-quoted.txt", tmp_path / "doc.aux"
+    aux.write_text(AUX)
+    assert defined_labels(AUX) == {"ch:lazy-limit", "thm:ntk", "eq:own"}
+    assert record_quoted(quoted, {"lem:elsewhere"}, tmp_path / "no.aux")
+    assert record_quoted(quoted, {"eq:own", "sec:other"}, aux)  # eq:own is now the document's own
+    assert read_quoted(quoted) == {"lem:elsewhere", "sec:other"}
+    assert not record_quoted(quoted, set(), aux)  # unchanged: not rewritten
 
 
 def test_page_is_dropped_links_point_into_the_full_notes_and_nested_braces_survive():
@@ -22,11 +27,12 @@ def test_page_is_dropped_links_point_into_the_full_notes_and_nested_braces_survi
     assert labels["thm:ntk@cref"] == "{{[theorem][2][4]4.2}{[1][][]}}"
 
 
-def test_only_external_labels_are_copied():
-    out = xref_source(r"\label{eq:own}\cref{thm:ntk}\eqref{eq:own}\cref{ch:lazy-limit}", AUX, {"ch:lazy-limit"})
+def test_only_the_quoted_labels_are_copied():
+    out = xref_source({"thm:ntk"}, AUX)
     assert "\\newlabel{thm:ntk}" in out and "\\newlabel{thm:ntk@cref}" in out
     assert "eq:own" not in out and "ch:lazy-limit" not in out
 
 
 def test_unknown_labels_are_left_out_so_latex_reports_them():
-    assert "nope" not in xref_source(r"\cref{nope}", AUX)
+    assert "nope" not in xref_source({"nope", "thm:ntk"}, AUX)
+    assert xref_source({"nope"}, AUX) == ""  # the same as no numbers file: nothing to recompile for
