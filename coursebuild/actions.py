@@ -71,7 +71,7 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
         if not exc.problems:
             return _fail(str(exc))
         if xref:
-            _record_quoted(name, outdir, {p.key for p in exc.problems if p.kind == "reference"})
+            _record_quoted(name, outdir, {p.key for p in exc.problems if p.kind == "reference"}, numbers)
         if first_pass:
             paths.xref_used(name).unlink(missing_ok=True)
             # latexmk knows only the inputs it saw: a numbers file that did not exist yet
@@ -81,15 +81,15 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
         return _fail(str(exc))
     atomic.copy_file(built, pdf, staging=paths.STAGING)
     if xref:
-        _record_quoted(name, outdir, set())
+        _record_quoted(name, outdir, set(), numbers)
         atomic.write_bytes(paths.xref_used(name), numbers or b"")
     if withdraw:
         Path(withdraw).unlink(missing_ok=True)
     return True
 
 
-def _record_quoted(name: str, outdir: str, undefined: set[str]):
-    record_quoted(paths.quoted_labels(name), undefined, Path(outdir) / f"{name}.aux")
+def _record_quoted(name: str, outdir: str, undefined: set[str], numbers: bytes | None):
+    record_quoted(paths.quoted_labels(name), undefined, Path(outdir) / f"{name}.aux", numbers)
 
 
 def recompile_if_renumbered(compile_action: tuple):

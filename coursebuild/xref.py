@@ -72,11 +72,15 @@ def read_quoted(path: Path) -> set[str]:
         return set()
 
 
-def record_quoted(path: Path, found_undefined: set[str], own_aux: Path) -> bool:
-    """Add the labels a compilation found undefined to the document's list; drop those it now
-    defines itself (given them again, LaTeX would say they are defined twice). True if it changed."""
+def record_quoted(path: Path, found_undefined: set[str], own_aux: Path, given: bytes | None = None) -> bool:
+    """Add the labels a compilation found undefined to the document's list, and those of the
+    numbers file it was `given` (a number LaTeX was given is never reported undefined: without
+    them, a list lost or older than the numbers file would drop labels still in use); drop those
+    it now defines itself (given them again, LaTeX would say they are defined twice). True if it
+    changed."""
     own = defined_labels(own_aux.read_text(errors="replace")) if own_aux.is_file() else set()
-    quoted = (read_quoted(path) | set(found_undefined)) - own
+    had = defined_labels(given.decode("utf-8", errors="replace")) if given else set()
+    quoted = (read_quoted(path) | set(found_undefined) | had) - own
     return atomic.write_text_if_changed(path, "".join(f"{key}\n" for key in sorted(quoted)))
 
 

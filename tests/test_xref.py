@@ -21,6 +21,15 @@ def test_quoted_labels_grow_with_what_latex_found_undefined_less_what_the_docume
     assert not record_quoted(quoted, set(), aux)  # unchanged: not rewritten
 
 
+def test_the_numbers_a_document_was_given_stay_quoted_when_its_list_is_lost(tmp_path):
+    # Compiled with a numbers file, LaTeX reports none of those labels undefined: a list lost (or
+    # from before the lists) must not drop them, or the next numbers file would lack them.
+    quoted = tmp_path / "doc-quoted.txt"
+    given = rb"\newlabel{thm:ntk}{{4.2}{}{}{theorem.4.2}{../lecture-notes.pdf}}" + b"\n"
+    assert record_quoted(quoted, set(), tmp_path / "no.aux", given)
+    assert read_quoted(quoted) == {"thm:ntk"}
+
+
 def test_page_is_dropped_links_point_into_the_full_notes_and_nested_braces_survive():
     labels = aux_labels(AUX, "../lecture-notes.pdf")
     assert labels["thm:ntk"] == "{{4.2}{}{Convergence {\\em in} the lazy regime}{theorem.4.2}{../lecture-notes.pdf}}"
