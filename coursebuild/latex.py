@@ -44,8 +44,12 @@ def environment() -> dict:
     env = dict(os.environ)
     sep = os.pathsep
     env.update({
-        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.ROOT), str(paths.NOTES), str(paths.FIGURES), ""]),
-        "BIBINPUTS": sep.join([str(paths.NOTES), ""]),
+        # The engine's LaTeX before the course's, so that a course file named course.sty does not
+        # replace it; a course's own files are found relative to the project or to notes/.
+        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.ROOT), str(paths.ENGINE_LATEX), str(paths.NOTES),
+                               str(paths.FIGURES), ""]),
+        # syllabus.yaml names .bib files relative to the project (bibtex runs in the output directory).
+        "BIBINPUTS": sep.join([str(paths.ROOT), str(paths.NOTES), ""]),
         "SOURCE_DATE_EPOCH": source_date_epoch(),
         "FORCE_SOURCE_DATE": "1",
         # TeX may write only below the current or output directory, and read no dot files nor
@@ -116,7 +120,66 @@ def _source_of(file: str, line: int, tex: Path) -> str:
     return f"{paths.rel(path)}:{line}"
 
 
+_MISSING_FILE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+): LaTeX Error: File `(?P<name>[^']+\.(?:sty|cls))' "
+                           r"not found\.", re.M)
+
+
+def missing_package(log_text: str) -> str | None:
+    """A package or class LaTeX could not find, as one line: where it was asked for, and what to install.
+
+    The Debian package comes from apt-file's index where apt-file is installed; otherwise the
+    TeX Live package that has the file, from the database texdoc ships with TeX Live (a Debian
+    texlive-* package is a set of TeX Live packages, so its name follows from there).
+    """
+    match = _MISSING_FILE.search(log_text)
+    if match is None:
+        return None
+    name = match["name"]
+    where = f"{paths.rel((paths.ROOT / match['file']).resolve())}:{match['line']}"
+    what = f"{'class' if name.endswith('.cls') else 'package'} {name.rsplit('.', 1)[0]} ({name}) is not installed"
+    debian = debian_packages_with(name)
+    if debian:
+        return (f"{where}: {what}; the Debian package {' or '.join(debian)} carries it: add it to "
+                f"debian_packages: in syllabus.yaml, and ./doit installs it")
+    texlive = texlive_packages_with(name)
+    if texlive:
+        return (f"{where}: {what}; it is in TeX Live's {', '.join(texlive)}: add the Debian package that carries it "
+                f"(`apt-file search {name}`) to debian_packages: in syllabus.yaml, and ./doit installs it")
+    return (f"{where}: {what}, and TeX Live has no file of that name: check its spelling, or put {name} "
+            "beside the preamble file that loads it")
+
+
+def debian_packages_with(name: str) -> list[str]:
+    """The Debian packages with a TeX file of this name, from apt-file's index (none without apt-file)."""
+    if not shutil.which("apt-file"):
+        return []
+    try:
+        out = subprocess.run(["apt-file", "search", "--package-only", "--regexp", f"/{re.escape(name)}$"],
+                             capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({p.strip() for p in out.split() if p.strip()}, key=lambda p: (not p.startswith("texlive-"), p))[:3]
+
+
+def texlive_packages_with(name: str) -> list[str]:
+    """TeX Live's packages with a file of this name, from texdoc's database of TeX Live (tlpdb)."""
+    try:
+        found = subprocess.run(["kpsewhich", "-format=texmfscripts", "texdoc/Data.tlpdb.lua"], capture_output=True,
+                               text=True, timeout=30).stdout.strip()
+        text = Path(found).read_text(errors="replace") if found else ""
+    except (OSError, subprocess.SubprocessError):
+        return []
+    # The table of run files (by name without extension) -> the packages that have them.
+    start, end = text.find("local tlp_from_runfile"), text.find("local tlp_doclist")
+    table = text[start:end] if start >= 0 else ""
+    entry = re.search(r'^\s*\["' + re.escape(name.rsplit(".", 1)[0]) + r'"\] = \{([^}]*)\}', table, re.M)
+    return re.findall(r'\["([^"]+)"\]=true', entry[1]) if entry else []
+
+
 def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output: str) -> str:
+    missing = missing_package(log_text)
+    if missing:
+        return f"LaTeX failed on {jobname}\n  {missing}\n  full log: {paths.rel(log)}"
     lines = [f"LaTeX failed on {jobname}"]
     match = _FILE_LINE.search(log_text)
     if match:

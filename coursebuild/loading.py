@@ -58,6 +58,9 @@ class Plan:
     chapters: tuple[Entry, ...]
     homework: tuple[Entry, ...]
     docs: dict          # document name -> coursebuild.documents.Document
+    # The course's own LaTeX (syllabus.yaml): preamble files and .bib files, relative to the project.
+    preamble: tuple[str, ...] = ()
+    bibliography: tuple[str, ...] = ()
     # From the hand-written sources, not the syllabus (rescanned, cheaply, when one is edited):
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
@@ -105,6 +108,8 @@ def plan() -> Plan:
             chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
             homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
             docs=docs,
+            preamble=tuple(syllabus.preamble),
+            bibliography=tuple(syllabus.bibliography),
         ))
     try:
         atomic.write_bytes(_PLAN_CACHE, pickle.dumps((syllabus_key, sources_key, result)))

@@ -36,13 +36,15 @@ CACHE = paths.BUILD / "versions-cache.json"
 WATCHED = ("notes", "templates", SYLLABUS, "figgen", ":(glob)figures/data/*.full.*")
 
 
-def inputs(doc, figures: list[str], cites: bool) -> list[str]:
-    """The files (relative to the project) a document is made from, the syllabus apart."""
+def inputs(doc, figures: list[str], cites: bool, preamble=(), bibliography=()) -> list[str]:
+    """The files (relative to the project) a document is made from, the syllabus apart: also the
+    course's preamble files and, if it cites, its bibliographies (syllabus.yaml names both)."""
     from figgen.core import paths as figpaths
 
-    files = [*doc.sources, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template, *paths.STYLE_FILES]
+    files = [*doc.sources, *doc.preamble, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template,
+             paths.COURSE_STY, paths.TEMPLATES / paths.PREAMBLE_TEMPLATE, *map(paths.course_file, preamble)]
     if cites:
-        files.append(paths.BIBLIOGRAPHY)
+        files += map(paths.course_file, bibliography)
     for name in figures:
         files += [figpaths.module_path(name), *figpaths.data_paths(name, "full")]
     return sorted({paths.rel(f) for f in files})
