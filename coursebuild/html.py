@@ -47,7 +47,8 @@ def latexml_command(tex: Path, dest: Path, log: Path) -> list[str]:
     # --noparse: the MathML is presentation MathML from TeX's own structure (scripts, fractions,
     # fences), without LaTeXML's grammar-based guess of each formula's meaning, which doubled the
     # conversion time (docs/html.md).
-    search = [paths.LATEXML_BINDINGS, paths.ENGINE_LATEX, paths.NOTES, paths.BUILD_TEX, paths.FIGURES, paths.ROOT]
+    search = [paths.LATEXML_BINDINGS, paths.ENGINE_LATEX, paths.NOTES, paths.BUILD_TEX, paths.PREAMBLE.parent,
+              paths.FIGURES, paths.ROOT]
     return ["latexml", "--quiet", "--noparse", "--includestyles", "--nocomments",
             *[f"--path={p}" for p in search], f"--log={log}", f"--dest={dest}", str(tex)]
 

@@ -46,8 +46,8 @@ def environment() -> dict:
     env.update({
         # The engine's LaTeX before the course's, so that a course file named course.sty does not
         # replace it; a course's own files are found relative to the project or to notes/.
-        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.ROOT), str(paths.ENGINE_LATEX), str(paths.NOTES),
-                               str(paths.FIGURES), ""]),
+        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.PREAMBLE.parent), str(paths.ROOT),
+                               str(paths.ENGINE_LATEX), str(paths.NOTES), str(paths.FIGURES), ""]),
         # syllabus.yaml names .bib files relative to the project (bibtex runs in the output directory).
         "BIBINPUTS": sep.join([str(paths.ROOT), str(paths.NOTES), ""]),
         "SOURCE_DATE_EPOCH": source_date_epoch(),
@@ -101,7 +101,9 @@ def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> 
         # figure not made yet) is not among them, so after a failure the next build starts afresh.
         (outdir / f"{jobname}.fdb_latexmk").unlink(missing_ok=True)
         match = _FILE_LINE.search(log_text)
-        stale = match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
+        # (A .bbl that bibtex wrote before the course's preamble chose biblatex is earlier state too.)
+        stale = (match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
+                 or "not created by biblatex" in log_text)
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
     unresolved = undefined_references(log_text)
     if unresolved:
@@ -120,8 +122,26 @@ def _source_of(file: str, line: int, tex: Path) -> str:
     return f"{paths.rel(path)}:{line}"
 
 
-_MISSING_FILE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+): LaTeX Error: File `(?P<name>[^']+\.(?:sty|cls))' "
-                           r"not found\.", re.M)
+# A missing file stops LaTeX at a prompt, so the log gives no FILE:LINE for it: of the course's
+# files that TeX opened before (read from the log), the last that loads it says where it was asked for.
+_MISSING_FILE = re.compile(r"^(?:! |.*:\d+: )LaTeX Error: File `(?P<name>[^']+\.(?:sty|cls))' not found\.", re.M)
+_OPENED = re.compile(r"\((?P<file>[^\s()]+\.(?:tex|sty|cls|cfg|def|ltx))")
+
+
+def _asked_for(name: str, log_text: str) -> str:
+    """FILE:LINE of the course's \\usepackage (or \\documentclass) that asked for `name`."""
+    stem = re.escape(name.rsplit(".", 1)[0])
+    asks = re.compile(r"\\(?:usepackage|RequirePackage|documentclass|LoadClass)\s*(?:\[[^\]]*\]\s*)?\{[^}]*?"
+                      rf"(?<![\w-]){stem}(?![\w-])")
+    opened = list(dict.fromkeys(reversed(_OPENED.findall(log_text))))  # the last opened first
+    for file in opened:
+        path = (paths.ROOT / file).resolve()
+        if not path.is_relative_to(paths.ROOT) or not path.is_file():
+            continue  # a package of TeX Live's
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if asks.search(re.sub(r"(?<!\\)%.*", "", line)):
+                return f"{paths.rel(path)}:{number}"
+    return "LaTeX"
 
 
 def missing_package(log_text: str) -> str | None:
@@ -135,7 +155,7 @@ def missing_package(log_text: str) -> str | None:
     if match is None:
         return None
     name = match["name"]
-    where = f"{paths.rel((paths.ROOT / match['file']).resolve())}:{match['line']}"
+    where = _asked_for(name, log_text[:match.start()])
     what = f"{'class' if name.endswith('.cls') else 'package'} {name.rsplit('.', 1)[0]} ({name}) is not installed"
     debian = debian_packages_with(name)
     if debian:
@@ -208,7 +228,8 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
     return "\n".join(lines[:15])
 
 
-_UNDEFINED = re.compile(r"(Reference|Citation) `([^']+)' on page \d+ undefined on input line (\d+)")
+# LaTeX quotes the key `so'; biblatex 'so'.
+_UNDEFINED = re.compile(r"(Reference|Citation) [`']([^']+)' on page \d+ undefined on input line (\d+)")
 
 
 def undefined_references(log_text: str) -> list[tuple[str, str, str]]:

@@ -25,8 +25,9 @@ UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
 # What every document shares up to \endofdump: the course's preamble files (syllabus.yaml: preamble)
 # and course.sty, rendered from PREAMBLE_TEMPLATE, then precompiled into FORMAT (coursebuild/preamble.py).
 # Not "preamble.tex": a course's own file of that name must not be shadowed on TeX's search path.
-PREAMBLE = BUILD_TEX / "course-preamble.tex"
+# Beside the format, so that a cache of build/fmt/ (the publishing workflow) keeps both.
 FORMAT = BUILD / "fmt" / "course.fmt"
+PREAMBLE = FORMAT.with_name("course-preamble.tex")
 STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
 VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
 # The HTML edition (coursebuild/html.py): LaTeXML's bindings, its work files, the pages.
