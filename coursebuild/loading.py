@@ -84,7 +84,8 @@ def _syllabus_key() -> list:
 
 
 def _sources_key() -> list:
-    return _stamps(sorted(paths.NOTES.rglob("*.tex")))
+    # The notes and the course's preamble files under notes/ (checked for clashes with the engine).
+    return _stamps(sorted([*paths.NOTES.rglob("*.tex"), *paths.NOTES.rglob("*.sty")]))
 
 
 def plan() -> Plan:
@@ -120,6 +121,7 @@ def plan() -> Plan:
 
 def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
+    from coursebuild.clashes import clashes
     from coursebuild.documents import cites
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
@@ -129,6 +131,10 @@ def _with_sources(result: Plan) -> Plan:
         _exit("\n".join(missing))
     known = figure_names()
     try:
+        clashing = clashes([paths.course_file(f) for f in result.preamble],
+                           [p for doc in result.docs.values() for p in doc.preamble])
+        if clashing:
+            _exit("\n".join(clashing))
         figures = {name: figures_of(doc, known) for name, doc in result.docs.items()}
         citing = {name: cites(doc.sources, without_solutions=doc.kind == "homework")
                   for name, doc in result.docs.items()}
