@@ -3,7 +3,8 @@ made from, printed in its header (or the full notes' title page) so that a stude
 downloads apart.
 
 A document is made from its own sources, its template and the base template, the shared preamble
-(preamble.tex, course.sty, notation.tex), the bibliography if it cites, and the module and committed
+(the course's preamble files, course.sty and its template; a sheet's own preamble), the
+bibliographies if it cites, and the module and committed
 full-mode data of each figure it shows (`inputs`). The syllabus counts only through what it puts
 into the document's wrapper: a commit that edits syllabus.yaml changes the version of exactly the
 documents whose wrapper, rendered with the current templates from the syllabus at that commit and
