@@ -317,7 +317,7 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^function-", str(p)))
 
 
-def _latex_files(data: dict, items, root: Path) -> list[tuple[tuple, str]]:
+def _latex_files(data: dict, items, root: Path | None) -> list[tuple[tuple, str]]:
     """The course's own LaTeX files (preamble:, bibliography:, a sheet's preamble:) must exist."""
     named = []
     for key, suffix in (("preamble", ".tex"), ("bibliography", ".bib")):
@@ -333,12 +333,12 @@ def _latex_files(data: dict, items, root: Path) -> list[tuple[tuple, str]]:
                                   f"(got {name!r})"))
         elif not name.endswith(suffix):
             problems.append((loc, f"expected a {suffix} file, relative to the project (got {name!r})"))
-        elif not (root / name).is_file():
+        elif root is not None and not (root / name).is_file():
             problems.append((loc, f"no such file: {name} (paths are relative to the project, where syllabus.yaml is)"))
     return problems
 
 
-def _cross_checks(data: dict, root: Path) -> list[tuple[tuple, str]]:
+def _cross_checks(data: dict, root: Path | None) -> list[tuple[tuple, str]]:
     """Checks across entries (unique ids, materials that exist, dates in order).
 
     They run on the raw data, whatever else is wrong, so that one run reports every problem.
@@ -385,8 +385,11 @@ def _cross_checks(data: dict, root: Path) -> list[tuple[tuple, str]]:
     return problems
 
 
-def load(path: Path | str) -> Syllabus:
-    """Load and validate syllabus.yaml; raise SyllabusError listing every problem."""
+def load(path: Path | str, check_files: bool = True) -> Syllabus:
+    """Load and validate syllabus.yaml; raise SyllabusError listing every problem.
+
+    The files it names (preamble, bibliography, a sheet's preamble) must exist beside it, unless
+    `check_files` is false: a syllabus of an earlier commit, read back for its wrappers' text."""
     path = Path(path)
     where = path.name
     try:
@@ -416,7 +419,7 @@ def load(path: Path | str) -> Syllabus:
         for error in exc.errors():
             loc = _clean_loc(error["loc"])
             found.append((_line_for(lines, loc), f"{_dotted(loc)}: {_describe(error)}"))
-    for loc, message in _cross_checks(data, path.resolve().parent):
+    for loc, message in _cross_checks(data, path.resolve().parent if check_files else None):
         found.append((_line_for(lines, loc), f"{_dotted(loc)}: {message}"))
     problems += [f"{where}:{line}: {message}" for line, message in sorted(found, key=lambda x: x[0])]
     if problems or syllabus is None:
