@@ -2,7 +2,7 @@
 re-reading the course's preamble files, course.sty and the packages they load (about 0.7 s of each
 1 s chapter pass).
 
-The preamble (build/tex/course-preamble.tex) is rendered from templates/latex/preamble.tex.j2 with
+The preamble (build/fmt/course-preamble.tex) is rendered from templates/latex/preamble.tex.j2 with
 the course's preamble files and bibliographies (syllabus.yaml: preamble, bibliography).
 mylatexformat dumps everything a document reads before ``\\endofdump``; each wrapper starts with
 ``\\input{course-preamble}\\csname endofdump\\endcsname`` (templates/base.tex.j2), so with the
@@ -143,7 +143,9 @@ def build_format(preamble: Sequence[str], bibliography: Sequence[str], target: P
         missing = missing_package(log_text)
         if missing:
             raise LatexError(f"{missing} (full log: {paths.rel(log)})")
-        errors = [ln for ln in log_text.splitlines() if ln.startswith("!") or ".tex:" in ln or ".sty:" in ln][:5]
+        # Files as the user sees them: a course's preamble file relative to the project.
+        errors = [ln.replace(f"{paths.ROOT}{os.sep}", "") for ln in log_text.splitlines()
+                  if ln.startswith("!") or ".tex:" in ln or ".sty:" in ln][:5]
         raise LatexError("\n".join([f"LaTeX failed to precompile the shared preamble ({paths.rel(paths.PREAMBLE)}: "
                                     "the course's preamble files, then course.sty)",
                                     *[f"  {ln}" for ln in errors], f"  full log: {paths.rel(log)}"]))
