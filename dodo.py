@@ -45,7 +45,10 @@ MODES = loading.figure_modes(FIGURES)
 # Dependencies and targets are named relative to the project, so that a moved or copied checkout
 # keeps its state (doit records them by name) instead of rebuilding everything.
 rel = paths.rel
-STYLE = [rel(p) for p in paths.STYLE_FILES]
+# What every document's LaTeX shares: the rendered preamble (a target of `preamble`), the engine's
+# course.sty and the course's own preamble files (syllabus.yaml: preamble).
+STYLE = [rel(paths.PREAMBLE), rel(paths.COURSE_STY), *PLAN.preamble]
+BIBLIOGRAPHY = list(PLAN.bibliography)
 
 
 def _figure_files(doc):
@@ -65,8 +68,8 @@ def _pdf_task(doc, doc_line=None, xref=None):
     task = {
         "doc": doc_line or f"{doc.title} -> {rel(doc.pdf)}",
         "actions": [_compile(doc)],
-        "file_dep": [rel(doc.tex), *sources, *STYLE, rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc),
-                     rel(paths.version_file(doc.name))],
+        "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY,
+                     *_figure_files(doc), rel(paths.version_file(doc.name))],
         "targets": [rel(doc.pdf)],
         "clean": True,
     }
@@ -129,21 +132,24 @@ def task_tex():
 
 
 def task_preamble():
-    """Precompile the shared preamble (course.sty, notation.tex) into the format every document loads."""
+    """Render the shared preamble (the course's preamble files, course.sty) and precompile it into
+    the format every document loads."""
     return {
-        "actions": [actions.build_format],
-        # Current while the engine and every file the dump read (the three files, the packages
-        # they load, the kernel) are unchanged, as the format's own manifest records: a format
-        # restored from a cache is reused without doit's state. Another TeX Live needs a new dump.
-        "uptodate": [lambda: preamble.is_current()],
-        "targets": [rel(paths.FORMAT), rel(preamble.MANIFEST)],
+        "actions": [(actions.build_format, [PLAN.preamble, PLAN.bibliography])],
+        # Current while the engine, the syllabus' lists of preamble files and bibliographies, and
+        # every file the dump read (the course's preamble files, course.sty, the packages they
+        # load, the kernel) are unchanged, as the format's own manifest records: a format restored
+        # from a cache is reused without doit's state. Another TeX Live needs a new dump.
+        "uptodate": [lambda: preamble.is_current(PLAN.preamble, PLAN.bibliography)],
+        "targets": [rel(paths.FORMAT), rel(preamble.MANIFEST), rel(paths.PREAMBLE)],
         "clean": True,
     }
 
 
 def task_versions():
     """Each document's version from git: date and commit of the last change to what it is made from."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.preamble,
+                                          PLAN.bibliography) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_versions, [inputs])],
         "targets": [rel(paths.VERSIONS), *[rel(paths.version_file(name)) for name in DOCS]],
@@ -155,7 +161,8 @@ def task_versions():
 
 def task_revisions():
     """Each released document's revisions from git: later commits that changed its rendered text."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.preamble,
+                                          PLAN.bibliography) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_revisions, [inputs, PLAN.figures])],
         "targets": [rel(paths.REVISIONS), *[rel(paths.changes_base(name)) for name in DOCS]],
@@ -271,7 +278,7 @@ def task_changes():
             "actions": [(actions.write_changes, [doc.name, str(doc.tex), [str(s) for s in doc.sources], str(pdf)])],
             # Rebuilt when the as-released commit (the .base file) or what is diffed and compiled changes.
             "file_dep": [rel(base), rel(doc.tex), *[rel(s) for s in doc.sources if s.exists()], *STYLE,
-                         rel(paths.FORMAT), rel(paths.BIBLIOGRAPHY), *_figure_files(doc), *xref],
+                         *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY, *_figure_files(doc), *xref],
             # No target: most documents have no changes PDF, and a missing target would rerun the task.
             "uptodate": [lambda name=doc.name: revisions.changes_current(name)],
             "clean": [(actions.remove_changes, [doc.name, str(pdf)])],
@@ -333,8 +340,8 @@ def task_svg():
 def task_bibxml():
     """The bibliography for the HTML edition."""
     return {
-        "actions": [actions.convert_bibliography],
-        "file_dep": [rel(paths.BIBLIOGRAPHY)],
+        "actions": [(actions.convert_bibliography, [BIBLIOGRAPHY])],
+        "file_dep": BIBLIOGRAPHY,
         "targets": [rel(paths.HTML_BIBLIOGRAPHY)],
         "clean": True,
     }
@@ -349,7 +356,7 @@ def task_latexml():
             "name": doc.name,
             "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",
             "actions": [(actions.convert_html, [doc.name, rel(doc.tex), sources])],
-            "file_dep": [rel(doc.tex), *sources, *STYLE, BINDING, *figures],
+            "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), BINDING, *figures],
             # The wrapper inputs its version file, which the page prints instead (it is not a
             # dependency: a new version changes nothing LaTeXML writes).
             "task_dep": ["versions"],

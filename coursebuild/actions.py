@@ -102,11 +102,11 @@ def recompile_if_renumbered(compile_action: tuple):
     return function(*args[:7], first_pass=False)
 
 
-def build_format():
+def build_format(preamble: list[str], bibliography: list[str]):
     from coursebuild.preamble import build_format as build
 
     try:
-        build()
+        build(preamble, bibliography)
     except LatexError as exc:
         return _fail(str(exc))
     return True
@@ -220,10 +220,10 @@ def svg_figure(name: str):
     return _html(html.svg_figure, name)
 
 
-def convert_bibliography():
+def convert_bibliography(bibliography: list[str]):
     from coursebuild import html
 
-    return _html(html.convert_bibliography)
+    return _html(html.convert_bibliography, bibliography)
 
 
 def convert_html(name: str, tex: str, sources: list[str]):

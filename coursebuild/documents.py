@@ -29,6 +29,7 @@ class Document:
     pdf: Path                 # where the finished PDF is published
     sources: tuple[Path, ...] # hand-written LaTeX it inputs
     title: str                # what the first page says (checked by the tests)
+    preamble: tuple[Path, ...] = ()  # its own preamble additions, after the shared one (a sheet's)
     params: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -81,15 +82,16 @@ def _documents(s: Syllabus) -> list[Document]:
                      tuple(paths.chapter_source(c.id) for c in s.chapters), s.course.title)]
     for c in s.chapters:
         docs.append(Document(c.stem, "chapter", "chapter.tex.j2", paths.DIST / "notes" / f"{c.stem}.pdf",
-                             (paths.chapter_source(c.id),), c.title, {"chapter": c.id}))
+                             (paths.chapter_source(c.id),), c.title, params={"chapter": c.id}))
     for h in s.homework:
         source = (paths.homework_source(h.id),)
+        own = (paths.course_file(h.preamble),) if h.preamble else ()
         docs.append(Document(h.id, "homework", "homework.tex.j2", paths.DIST / "homework" / f"{h.id}.pdf",
-                             source, h.title, {"homework": h.id, "solutions": False}))
+                             source, h.title, own, {"homework": h.id, "solutions": False}))
         if h.solutions:
             docs.append(Document(solutions_name(h.id), "solutions", "homework.tex.j2",
                                  paths.DIST / "solutions" / f"{solutions_name(h.id)}.pdf",
-                                 source, h.title, {"homework": h.id, "solutions": True}))
+                                 source, h.title, own, {"homework": h.id, "solutions": True}))
     if s.checklist is not None:
         docs.append(Document(CHECKLIST, "checklist", "checklist.tex.j2", paths.DIST / f"{CHECKLIST}.pdf",
                              (paths.ROOT / s.checklist.source,), s.checklist.title))
@@ -102,7 +104,8 @@ def solutions_name(homework_id: str) -> str:
 
 
 _FIGURE_USE = re.compile(r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam)\s*\{([^}]+)\}")
-_CITE = re.compile(r"\\(?:cite[a-zA-Z]*|nocite)\s*(?:\[[^\]]*\]\s*)*\{")
+# natbib's \\cite, \\citet, \\citep... and biblatex's \\textcite, \\parencite, \\autocite, \\footcite...
+_CITE = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*|nocite)\s*(?:\[[^\]]*\]\s*)*\{")
 _COMMENT = re.compile(r"(?<!\\)%.*")
 
 

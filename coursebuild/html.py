@@ -47,7 +47,8 @@ def latexml_command(tex: Path, dest: Path, log: Path) -> list[str]:
     # --noparse: the MathML is presentation MathML from TeX's own structure (scripts, fractions,
     # fences), without LaTeXML's grammar-based guess of each formula's meaning, which doubled the
     # conversion time (docs/html.md).
-    search = [paths.LATEXML_BINDINGS, paths.NOTES, paths.BUILD_TEX, paths.FIGURES, paths.ROOT]
+    search = [paths.LATEXML_BINDINGS, paths.ENGINE_LATEX, paths.NOTES, paths.BUILD_TEX, paths.PREAMBLE.parent,
+              paths.FIGURES, paths.ROOT]
     return ["latexml", "--quiet", "--noparse", "--includestyles", "--nocomments",
             *[f"--path={p}" for p in search], f"--log={log}", f"--dest={dest}", str(tex)]
 
@@ -428,19 +429,22 @@ def svg_figure(name: str) -> None:
         atomic.write_bytes(svg, out.read_bytes())
 
 
-def convert_bibliography() -> None:
-    """references.bib as LaTeXML's XML, once for every page (each page lists what it cites)."""
+def convert_bibliography(bibliography: list[str]) -> None:
+    """The course's .bib files (syllabus.yaml: bibliography) as one LaTeXML XML, once for every page
+    (each page lists what it cites)."""
     target = paths.HTML_BIBLIOGRAPHY
     target.parent.mkdir(parents=True, exist_ok=True)
     log = paths.BUILD_HTML / "references.latexml.log"
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         out = Path(tmp) / "references.bib.xml"
-        run = subprocess.run(["latexml", "--quiet", "--preload=url.sty", f"--log={log}", f"--dest={out}",
-                              str(paths.BIBLIOGRAPHY)],
+        bib = Path(tmp) / "references.bib"
+        bib.write_text("\n".join(paths.course_file(f).read_text(encoding="utf-8") for f in bibliography) + "\n",
+                       encoding="utf-8")
+        run = subprocess.run(["latexml", "--quiet", "--preload=url.sty", f"--log={log}", f"--dest={out}", str(bib)],
                              cwd=paths.ROOT, capture_output=True, text=True)
         found = problems(log.read_text(errors="replace") if log.is_file() else "", {})
         if run.returncode != 0 or found or not out.is_file():
-            raise HtmlError(f"{paths.rel(paths.BIBLIOGRAPHY)}: the bibliography's conversion failed\n  "
+            raise HtmlError(f"{', '.join(bibliography) or 'bibliography'}: the bibliography's conversion failed\n  "
                             + "\n  ".join(found or [run.stderr.strip()]))
         atomic.write_bytes(target, out.read_bytes())
 

@@ -46,8 +46,12 @@ def environment() -> dict:
     env = dict(os.environ)
     sep = os.pathsep
     env.update({
-        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.ROOT), str(paths.NOTES), str(paths.FIGURES), ""]),
-        "BIBINPUTS": sep.join([str(paths.NOTES), ""]),
+        # The engine's LaTeX before the course's, so that a course file named course.sty does not
+        # replace it; a course's own files are found relative to the project or to notes/.
+        "TEXINPUTS": sep.join([str(paths.BUILD_TEX), str(paths.PREAMBLE.parent), str(paths.ROOT),
+                               str(paths.ENGINE_LATEX), str(paths.NOTES), str(paths.FIGURES), ""]),
+        # syllabus.yaml names .bib files relative to the project (bibtex runs in the output directory).
+        "BIBINPUTS": sep.join([str(paths.ROOT), str(paths.NOTES), ""]),
         "SOURCE_DATE_EPOCH": source_date_epoch(),
         "FORCE_SOURCE_DATE": "1",
         # TeX may write only below the current or output directory, and read no dot files nor
@@ -99,7 +103,9 @@ def _latexmk(tex: Path, outdir: Path, jobname: str, fmt: Path | None = None) -> 
         # figure not made yet) is not among them, so after a failure the next build starts afresh.
         (outdir / f"{jobname}.fdb_latexmk").unlink(missing_ok=True)
         match = _FILE_LINE.search(log_text)
-        stale = match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
+        # (A .bbl that bibtex wrote before the course's preamble chose biblatex is earlier state too.)
+        stale = (match is None or match["file"].endswith(_AUXILIARY) or "File ended while scanning" in log_text
+                 or "not created by biblatex" in log_text)
         raise LatexError(summarise_failure(jobname, tex, log, log_text, proc.stdout + proc.stderr), stale)
     problems, files = read_log(log_text)
     if problems:
@@ -118,7 +124,84 @@ def _source_of(file: str, line: int, tex: Path) -> str:
     return f"{paths.rel(path)}:{line}"
 
 
+# A missing file stops LaTeX at a prompt, so the log gives no FILE:LINE for it: of the course's
+# files that TeX opened before (read from the log), the last that loads it says where it was asked for.
+_MISSING_FILE = re.compile(r"^(?:! |.*:\d+: )LaTeX Error: File `(?P<name>[^']+\.(?:sty|cls))' not found\.", re.M)
+_OPENED = re.compile(r"\((?P<file>[^\s()]+\.(?:tex|sty|cls|cfg|def|ltx))")
+
+
+def _asked_for(name: str, log_text: str) -> str:
+    """FILE:LINE of the course's \\usepackage (or \\documentclass) that asked for `name`."""
+    stem = re.escape(name.rsplit(".", 1)[0])
+    asks = re.compile(r"\\(?:usepackage|RequirePackage|documentclass|LoadClass)\s*(?:\[[^\]]*\]\s*)?\{[^}]*?"
+                      rf"(?<![\w-]){stem}(?![\w-])")
+    opened = list(dict.fromkeys(reversed(_OPENED.findall(log_text))))  # the last opened first
+    for file in opened:
+        path = (paths.ROOT / file).resolve()
+        if not path.is_relative_to(paths.ROOT) or not path.is_file():
+            continue  # a package of TeX Live's
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if asks.search(re.sub(r"(?<!\\)%.*", "", line)):
+                return f"{paths.rel(path)}:{number}"
+    return "LaTeX"
+
+
+def missing_package(log_text: str) -> str | None:
+    """A package or class LaTeX could not find, as one line: where it was asked for, and what to install.
+
+    The Debian package comes from apt-file's index where apt-file is installed; otherwise the
+    TeX Live package that has the file, from the database texdoc ships with TeX Live (a Debian
+    texlive-* package is a set of TeX Live packages, so its name follows from there).
+    """
+    match = _MISSING_FILE.search(log_text)
+    if match is None:
+        return None
+    name = match["name"]
+    where = _asked_for(name, log_text[:match.start()])
+    what = f"{'class' if name.endswith('.cls') else 'package'} {name.rsplit('.', 1)[0]} ({name}) is not installed"
+    debian = debian_packages_with(name)
+    if debian:
+        return (f"{where}: {what}; the Debian package {' or '.join(debian)} carries it: add it to "
+                f"debian_packages: in syllabus.yaml, and ./doit installs it")
+    texlive = texlive_packages_with(name)
+    if texlive:
+        return (f"{where}: {what}; it is in TeX Live's {', '.join(texlive)}: add the Debian package that carries it "
+                f"(`apt-file search {name}`) to debian_packages: in syllabus.yaml, and ./doit installs it")
+    return (f"{where}: {what}, and TeX Live has no file of that name: check its spelling, or put {name} "
+            "beside the preamble file that loads it")
+
+
+def debian_packages_with(name: str) -> list[str]:
+    """The Debian packages with a TeX file of this name, from apt-file's index (none without apt-file)."""
+    if not shutil.which("apt-file"):
+        return []
+    try:
+        out = subprocess.run(["apt-file", "search", "--package-only", "--regexp", f"/{re.escape(name)}$"],
+                             capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({p.strip() for p in out.split() if p.strip()}, key=lambda p: (not p.startswith("texlive-"), p))[:3]
+
+
+def texlive_packages_with(name: str) -> list[str]:
+    """TeX Live's packages with a file of this name, from texdoc's database of TeX Live (tlpdb)."""
+    try:
+        found = subprocess.run(["kpsewhich", "-format=texmfscripts", "texdoc/Data.tlpdb.lua"], capture_output=True,
+                               text=True, timeout=30).stdout.strip()
+        text = Path(found).read_text(errors="replace") if found else ""
+    except (OSError, subprocess.SubprocessError):
+        return []
+    # The table of run files (by name without extension) -> the packages that have them.
+    start, end = text.find("local tlp_from_runfile"), text.find("local tlp_doclist")
+    table = text[start:end] if start >= 0 else ""
+    entry = re.search(r'^\s*\["' + re.escape(name.rsplit(".", 1)[0]) + r'"\] = \{([^}]*)\}', table, re.M)
+    return re.findall(r'\["([^"]+)"\]=true', entry[1]) if entry else []
+
+
 def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output: str) -> str:
+    missing = missing_package(log_text)
+    if missing:
+        return f"LaTeX failed on {jobname}\n  {missing}\n  full log: {paths.rel(log)}"
     lines = [f"LaTeX failed on {jobname}"]
     match = _FILE_LINE.search(log_text)
     if match:
@@ -147,7 +230,8 @@ def summarise_failure(jobname: str, tex: Path, log: Path, log_text: str, output:
     return "\n".join(lines[:15])
 
 
-# What LaTeX reports about references once the last pass is done (latexmk's earlier passes are
+# What LaTeX reports about references once the last pass is done (LaTeX quotes a key `so',
+# biblatex 'so') (latexmk's earlier passes are
 # in earlier logs, overwritten). Every package words it the kernel's way: a wrapper macro around
 # \ref, \cref or \cite is reported like the command itself, at the line that used the wrapper
 # (hyperref's \hyperref[label]{text}, a link with no number, says "Hyper reference").

@@ -66,6 +66,9 @@ class Plan:
     chapters: tuple[Entry, ...]
     homework: tuple[Entry, ...]
     docs: dict          # document name -> coursebuild.documents.Document
+    # The course's own LaTeX (syllabus.yaml): preamble files and .bib files, relative to the project.
+    preamble: tuple[str, ...] = ()
+    bibliography: tuple[str, ...] = ()
     # From the hand-written sources, not the syllabus (rescanned, cheaply, when one is edited):
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
@@ -89,7 +92,8 @@ def _syllabus_key() -> list:
 
 
 def _sources_key() -> list:
-    return _stamps(sorted(paths.NOTES.rglob("*.tex")))
+    # The notes and the course's preamble files under notes/ (checked for clashes with the engine).
+    return _stamps(sorted([*paths.NOTES.rglob("*.tex"), *paths.NOTES.rglob("*.sty")]))
 
 
 def plan() -> Plan:
@@ -113,6 +117,8 @@ def plan() -> Plan:
             chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
             homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
             docs=docs,
+            preamble=tuple(syllabus.preamble),
+            bibliography=tuple(syllabus.bibliography),
         ))
     try:
         atomic.write_bytes(_PLAN_CACHE, pickle.dumps((syllabus_key, sources_key, result)))
@@ -123,6 +129,7 @@ def plan() -> Plan:
 
 def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
+    from coursebuild.clashes import clashes
     from coursebuild.documents import cites
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
@@ -132,6 +139,10 @@ def _with_sources(result: Plan) -> Plan:
         _exit("\n".join(missing))
     known = figure_names()
     try:
+        clashing = clashes([paths.course_file(f) for f in result.preamble],
+                           [p for doc in result.docs.values() for p in doc.preamble])
+        if clashing:
+            _exit("\n".join(clashing))
         figures = {name: figures_of(doc, known) for name, doc in result.docs.items()}
         citing = {name: cites(doc.sources, without_solutions=doc.kind == "homework")
                   for name, doc in result.docs.items()}

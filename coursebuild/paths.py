@@ -10,10 +10,12 @@ NOTES = ROOT / "notes"
 CHAPTERS = NOTES / "chapters"
 HOMEWORK = NOTES / "homework"
 CHECKLIST_SOURCE = NOTES / "maths-checklist.tex"  # unless syllabus.yaml names another (checklist.source)
-BIBLIOGRAPHY = NOTES / "references.bib"
-PREAMBLE = NOTES / "preamble.tex"  # what every document shares; precompiled into FORMAT
-STYLE_FILES = (PREAMBLE, NOTES / "course.sty", NOTES / "notation.tex")
 TEMPLATES = ROOT / "templates"
+# The engine's own LaTeX, which serves any course: course.sty (headers, figures, solutions, the
+# theorem environments a course's preamble has not defined) and the template of the shared preamble.
+ENGINE_LATEX = TEMPLATES / "latex"
+COURSE_STY = ENGINE_LATEX / "course.sty"
+PREAMBLE_TEMPLATE = "latex/preamble.tex.j2"
 FIGURES = ROOT / "figures"
 BUILD = ROOT / "build"
 DOIT_STATE = BUILD / "doit-state.json"  # doit's record of what is up to date
@@ -21,7 +23,12 @@ BUILD_TEX = BUILD / "tex"        # rendered LaTeX wrappers and cross-reference f
 BUILD_LATEX = BUILD / "latex"    # one latexmk output directory per document
 DIST = ROOT / "dist"
 UNRELEASED = BUILD / "unreleased"  # PDFs built before their release date
-FORMAT = BUILD / "fmt" / "course.fmt"  # the shared preamble, precompiled (coursebuild/preamble.py)
+# What every document shares up to \endofdump: the course's preamble files (syllabus.yaml: preamble)
+# and course.sty, rendered from PREAMBLE_TEMPLATE, then precompiled into FORMAT (coursebuild/preamble.py).
+# Not "preamble.tex": a course's own file of that name must not be shadowed on TeX's search path.
+# Beside the format, so that a cache of build/fmt/ (the publishing workflow) keeps both.
+FORMAT = BUILD / "fmt" / "course.fmt"
+PREAMBLE = FORMAT.with_name("course-preamble.tex")
 STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
 VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
 # The HTML edition (coursebuild/html.py): LaTeXML's bindings, its work files, the pages.
@@ -32,6 +39,11 @@ HTML_BIBLIOGRAPHY = BUILD_HTML / "references.bib.xml"
 HTML_CSS = "notes.css"  # templates/notes.css, beside the pages
 REVISIONS = BUILD / "revisions.json"  # each document's revisions since its release (coursebuild/revisions.py)
 BUILD_CHANGES = BUILD / "changes"  # latexdiff's sources and runs of the "what changed" PDFs
+
+
+def course_file(name: str) -> Path:
+    """A file the syllabus names (preamble:, bibliography:), relative to the project."""
+    return ROOT / name
 
 
 def chapter_source(chapter_id: str) -> Path:

@@ -1,9 +1,12 @@
-"""The shared preamble, precompiled: a LaTeX format that every document loads instead of re-reading
-course.sty, notation.tex and the packages they load (about 0.7 s of each 1 s chapter pass).
+"""The shared preamble, rendered and precompiled: a LaTeX format that every document loads instead of
+re-reading the course's preamble files, course.sty and the packages they load (about 0.7 s of each
+1 s chapter pass).
 
+The preamble (build/fmt/course-preamble.tex) is rendered from templates/latex/preamble.tex.j2 with
+the course's preamble files and bibliographies (syllabus.yaml: preamble, bibliography).
 mylatexformat dumps everything a document reads before ``\\endofdump``; each wrapper starts with
-``\\input{preamble}\\csname endofdump\\endcsname`` (templates/base.tex.j2), so with the format the
-shared part is skipped and without it (latexmk by hand) the same file is read as usual.
+``\\input{course-preamble}\\csname endofdump\\endcsname`` (templates/base.tex.j2), so with the
+format the shared part is skipped and without it (latexmk by hand) the same file is read as usual.
 """
 from __future__ import annotations
 
@@ -12,16 +15,40 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Sequence
 
 from corelib import atomic
 from coursebuild import paths
-from coursebuild.latex import LatexError, environment
+from coursebuild.latex import LatexError, environment, missing_package
 
 # The format is built from this driver, which reads exactly what the wrappers share.
-DRIVER = "\\input{preamble}\n\\csname endofdump\\endcsname\n"
+DRIVER = f"\\input{{{paths.PREAMBLE.stem}}}\n\\csname endofdump\\endcsname\n"
 
 
 MANIFEST = paths.FORMAT.with_name("course.inputs.json")
+
+
+def render(preamble: Sequence[str], bibliography: Sequence[str]) -> str:
+    """The shared preamble's text: the course's files (paths relative to the project), then course.sty."""
+    from coursebuild.render import render_latex
+
+    return render_latex(paths.PREAMBLE_TEMPLATE, template_name=paths.PREAMBLE_TEMPLATE,
+                        preamble=[latex_file(f) for f in preamble], bibliography=[latex_file(f) for f in bibliography])
+
+
+def latex_file(name: str) -> dict:
+    """A file the syllabus names, as templates print it: its path, folder and name without .bib.
+    Printed as written (the syllabus loader allows no TeX special character in these names)."""
+    from coursebuild.render import Raw
+
+    folder = os.path.dirname(name)
+    return {"path": Raw(name), "folder": Raw(f"{folder}/" if folder else ""),
+            "stem": Raw(name[:-len(".bib")] if name.endswith(".bib") else name)}
+
+
+def _settings(preamble: Sequence[str], bibliography: Sequence[str]) -> dict:
+    """What the rendered preamble is made from besides files: recorded in the manifest."""
+    return {"preamble": list(preamble), "bibliography": list(bibliography)}
 
 
 def _engine() -> str | None:
@@ -65,9 +92,11 @@ def _fingerprint(path: str) -> dict:
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(path)}
 
 
-def is_current(target: Path = paths.FORMAT, manifest: Path = MANIFEST) -> bool:
-    """Whether the format was dumped from the files there now: the same engine, and every file the
-    dump read (preamble, course.sty, notation.tex, the packages, the kernel) with the same content.
+def is_current(preamble: Sequence[str], bibliography: Sequence[str], target: Path = paths.FORMAT,
+               manifest: Path = MANIFEST) -> bool:
+    """Whether the format was dumped from the files there now: the same engine, the same lists of
+    the course's preamble files and bibliographies, and every file the dump read (the course's
+    preamble files, course.sty, the template, the packages, the kernel) with the same content.
 
     Decided from the format's own manifest, not from doit's state, so that a format restored from
     a cache (the publishing workflow keeps build/fmt/) is reused. A file whose size and time are
@@ -77,7 +106,9 @@ def is_current(target: Path = paths.FORMAT, manifest: Path = MANIFEST) -> bool:
         recorded = json.loads(manifest.read_text())
     except (OSError, ValueError):
         return False
-    if not target.is_file() or recorded.get("engine") != _engine():
+    if not target.is_file() or not paths.PREAMBLE.is_file() or recorded.get("engine") != _engine():
+        return False
+    if recorded.get("settings") != _settings(preamble, bibliography):
         return False
     for path, was in recorded.get("files", {}).items():
         try:
@@ -89,8 +120,10 @@ def is_current(target: Path = paths.FORMAT, manifest: Path = MANIFEST) -> bool:
     return True
 
 
-def build_format(target: Path = paths.FORMAT) -> Path:
-    """Dump the shared preamble into `target` (atomically: a reader never loads half a format)."""
+def build_format(preamble: Sequence[str], bibliography: Sequence[str], target: Path = paths.FORMAT) -> Path:
+    """Render the shared preamble, then dump it into `target` (atomically: a reader never loads half
+    a format). The rendered file stays: a wrapper compiled without the format reads it."""
+    atomic.write_text_if_changed(paths.PREAMBLE, render(preamble, bibliography))
     # Dumped in a directory of its own under the final name (the format records its name), then moved.
     workdir = target.parent / "partial"  # no dot: openin_any=p refuses to read dot files
     shutil.rmtree(workdir, ignore_errors=True)
@@ -106,15 +139,24 @@ def build_format(target: Path = paths.FORMAT) -> Path:
     built = workdir / f"{job}.fmt"
     if proc.returncode != 0 or not built.is_file():
         log = workdir / f"{job}.log"
-        errors = [ln for ln in (log.read_text(errors="replace") if log.is_file() else proc.stdout).splitlines()
+        log_text = log.read_text(errors="replace") if log.is_file() else proc.stdout
+        missing = missing_package(log_text)
+        if missing:
+            raise LatexError(f"{missing} (full log: {paths.rel(log)})")
+        # Files as the user sees them: a course's preamble file relative to the project.
+        errors = [ln.replace(f"{paths.ROOT}{os.sep}", "") for ln in log_text.splitlines()
                   if ln.startswith("!") or ".tex:" in ln or ".sty:" in ln][:5]
-        raise LatexError("\n".join([f"LaTeX failed to precompile the shared preamble ({paths.rel(paths.PREAMBLE)})",
+        raise LatexError("\n".join([f"LaTeX failed to precompile the shared preamble ({paths.rel(paths.PREAMBLE)}: "
+                                    "the course's preamble files, then course.sty)",
                                     *[f"  {ln}" for ln in errors], f"  full log: {paths.rel(log)}"]))
     engine = _engine()
     read = _read_during_dump(workdir / f"{job}.fls")
-    files = {p: _fingerprint(p) for p in dict.fromkeys([*map(paths.rel, paths.STYLE_FILES), *read, *_kernel_files()])}
+    made_from = [paths.COURSE_STY, paths.TEMPLATES / paths.PREAMBLE_TEMPLATE, paths.PREAMBLE,
+                 *map(paths.course_file, preamble)]
+    files = {p: _fingerprint(p) for p in dict.fromkeys([*map(paths.rel, made_from), *read, *_kernel_files()])}
     manifest = target.with_name(MANIFEST.name)
     manifest.unlink(missing_ok=True)  # never a manifest that vouches for another format
     os.replace(built, target)
-    atomic.write_text(manifest, json.dumps({"engine": engine, "files": files}, indent=1, sort_keys=True) + "\n")
+    atomic.write_text(manifest, json.dumps({"engine": engine, "settings": _settings(preamble, bibliography),
+                                                 "files": files}, indent=1, sort_keys=True) + "\n")
     return target

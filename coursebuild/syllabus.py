@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -171,6 +171,7 @@ class Homework(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = NonEmpty
     solutions: bool = True  # false: the sheet has no solutions document (no PDF, page or link)
+    preamble: Optional[str] = None  # this sheet's own preamble additions, after the shared one
     number: int = 0  # set from the order of the list
 
 
@@ -219,12 +220,20 @@ class Lecture(_Strict):
         return self
 
 
+DebianPackage = Field(pattern=r"^[a-z0-9][a-z0-9+.-]+$")
+
+
 class Syllabus(_Strict):
     course: Course
     checklist: Optional[Checklist] = None  # absent: the course has no checklist document
     chapters: list[Chapter] = Field(min_length=1)
     homework: list[Homework] = []
     schedule: list[Lecture] = Field(min_length=1)
+    # The course's own LaTeX (coursebuild/preamble.py): its preamble files, in the order they are
+    # read, and its .bib files, as paths relative to the project; Debian packages ./doit installs.
+    preamble: list[str] = []
+    bibliography: list[str] = []
+    debian_packages: list[Annotated[str, DebianPackage]] = []
 
     def chapter(self, chapter_id: str) -> Chapter:
         return next(c for c in self.chapters if c.id == chapter_id)
@@ -350,7 +359,28 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^function-", str(p)))
 
 
-def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
+def _latex_files(data: dict, items, root: Path | None) -> list[tuple[tuple, str]]:
+    """The course's own LaTeX files (preamble:, bibliography:, a sheet's preamble:) must exist."""
+    named = []
+    for key, suffix in (("preamble", ".tex"), ("bibliography", ".bib")):
+        value = data.get(key)
+        named += [((key, i), f, suffix) for i, f in enumerate(value)] if isinstance(value, list) else []
+    named += [(("homework", i, "preamble"), h["preamble"], ".tex") for i, h in items("homework") if "preamble" in h]
+    problems = []
+    for loc, name, suffix in named:
+        if not isinstance(name, str) or not name.strip():
+            continue  # the schema reports it
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*", name):
+            problems.append((loc, f"expected a path relative to the project, of letters, digits and . _ - / "
+                                  f"(got {name!r})"))
+        elif not name.endswith(suffix):
+            problems.append((loc, f"expected a {suffix} file, relative to the project (got {name!r})"))
+        elif root is not None and not (root / name).is_file():
+            problems.append((loc, f"no such file: {name} (paths are relative to the project, where syllabus.yaml is)"))
+    return problems
+
+
+def _cross_checks(data: dict, root: Path | None) -> list[tuple[tuple, str]]:
     """Checks across entries (unique ids, materials that exist, dates in order).
 
     They run on the raw data, whatever else is wrong, so that one run reports every problem.
@@ -374,6 +404,7 @@ def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
                 problems.append(((kind, index, "id"), f"duplicate id '{ident}' (also {kind}[{seen[ident]}])"))
             seen.setdefault(ident, index)
         ids[kind] = set(seen)
+    problems += _latex_files(data, items, root)
     previous = None
     for index, lecture in items("schedule"):
         try:
@@ -410,8 +441,11 @@ def _cross_checks(data: dict) -> list[tuple[tuple, str]]:
     return problems
 
 
-def load(path: Path | str) -> Syllabus:
-    """Load and validate syllabus.yaml; raise SyllabusError listing every problem."""
+def load(path: Path | str, check_files: bool = True) -> Syllabus:
+    """Load and validate syllabus.yaml; raise SyllabusError listing every problem.
+
+    The files it names (preamble, bibliography, a sheet's preamble) must exist beside it, unless
+    `check_files` is false: a syllabus of an earlier commit, read back for its wrappers' text."""
     path = Path(path)
     where = path.name
     try:
@@ -441,7 +475,7 @@ def load(path: Path | str) -> Syllabus:
         for error in exc.errors():
             loc = _clean_loc(error["loc"])
             found.append((_line_for(lines, loc), f"{_dotted(loc)}: {_describe(error)}"))
-    for loc, message in _cross_checks(data):
+    for loc, message in _cross_checks(data, path.resolve().parent if check_files else None):
         found.append((_line_for(lines, loc), f"{_dotted(loc)}: {message}"))
     problems += [f"{where}:{line}: {message}" for line, message in sorted(found, key=lambda x: x[0])]
     if problems or syllabus is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from corelib import atomic
 from coursebuild import paths, render
 from coursebuild.documents import Document, cites
+from coursebuild.preamble import latex_file
 from coursebuild.syllabus import Syllabus
 
 
@@ -31,7 +32,8 @@ def context(doc: Document, s: Syllabus) -> dict:
         sheet = s.sheet(doc.params["homework"])
         lectures = lectures_with(s, "homework", sheet.id)
         ctx.update(sheet=sheet, solutions=doc.params["solutions"], lecture=lectures[0] if lectures else None,
-                   due=s.due(sheet.id), xref_name=paths.xref_file(sheet.id).name)
+                   due=s.due(sheet.id), xref_name=paths.xref_file(sheet.id).name,
+                   sheet_preamble=[latex_file(paths.rel(f)) for f in doc.preamble])
         if doc.params["solutions"]:
             ctx["pdf_title"] += " (solutions)"
     elif doc.kind == "checklist":

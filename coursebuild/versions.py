@@ -3,7 +3,8 @@ made from, printed in its header (or the full notes' title page) so that a stude
 downloads apart.
 
 A document is made from its own sources, its template and the base template, the shared preamble
-(preamble.tex, course.sty, notation.tex), the bibliography if it cites, and the module and committed
+(the course's preamble files, course.sty and its template; a sheet's own preamble), the
+bibliographies if it cites, and the module and committed
 full-mode data of each figure it shows (`inputs`). The syllabus counts only through what it puts
 into the document's wrapper: a commit that edits syllabus.yaml changes the version of exactly the
 documents whose wrapper, rendered with the current templates from the syllabus at that commit and
@@ -36,13 +37,15 @@ CACHE = paths.BUILD / "versions-cache.json"
 WATCHED = ("notes", "templates", SYLLABUS, "figgen", ":(glob)figures/data/*.full.*")
 
 
-def inputs(doc, figures: list[str], cites: bool) -> list[str]:
-    """The files (relative to the project) a document is made from, the syllabus apart."""
+def inputs(doc, figures: list[str], cites: bool, preamble=(), bibliography=()) -> list[str]:
+    """The files (relative to the project) a document is made from, the syllabus apart: also the
+    course's preamble files and, if it cites, its bibliographies (syllabus.yaml names both)."""
     from figgen.core import paths as figpaths
 
-    files = [*doc.sources, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template, *paths.STYLE_FILES]
+    files = [*doc.sources, *doc.preamble, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template,
+             paths.COURSE_STY, paths.TEMPLATES / paths.PREAMBLE_TEMPLATE, *map(paths.course_file, preamble)]
     if cites:
-        files.append(paths.BIBLIOGRAPHY)
+        files += map(paths.course_file, bibliography)
     for name in figures:
         files += [figpaths.module_path(name), *figpaths.data_paths(name, "full")]
     return sorted({paths.rel(f) for f in files})
@@ -152,7 +155,7 @@ def _wrappers(text: bytes | None) -> dict[str, str] | None:
         path = Path(tmp) / SYLLABUS
         path.write_bytes(text)
         try:
-            s = load(path)
+            s = load(path, check_files=False)  # its files are those of its commit, not here
             return {d.name: render_document(d, s) for d in documents(s)}
         except (SyllabusError, ReleaseError, KeyError, ValueError, StopIteration):
             return None

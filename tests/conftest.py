@@ -194,8 +194,7 @@ def output_checksums(root: Path) -> dict[str, str]:
 
 # The pipeline's code, as a fixture course copies it: everything but the real course's content.
 PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
-            "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/preamble.tex", "notes/course.sty",
-            "notes/notation.tex", "notes/latexml/")
+            "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/latexml/")
 # The one figure the fixture course shows (its own module, tests/fixture_course/figgen/): cheap
 # (under a second) and with a seed to edit.
 FIXTURE_FIGURE = "wendel_halfplane"
@@ -203,6 +202,16 @@ FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"
 # Every build of the fixture course judges release dates on this day (after all of its own), so
 # that the page, which states the day, is the same whenever a test runs, midnight included.
 FIXTURE_DAY = "2026-06-01"
+
+
+def fixture_syllabus(dest: Path, text: str) -> Path:
+    """`text` as the syllabus.yaml of a folder that holds the fixture course's notes/, so that the
+    files it names exist: for tests of the loader on edited copies of the fixture's syllabus."""
+    if not (dest / "notes").exists():
+        shutil.copytree(FIXTURE_SOURCES / "notes", dest / "notes")
+    path = dest / "syllabus.yaml"
+    path.write_text(text)
+    return path
 
 
 def make_fixture_course(dest: Path) -> Path:

@@ -97,7 +97,8 @@ FIXTURE_CHAPTER = "notes/chapters/convex-sets.tex"  # shows the figure; the othe
 def _tracked_digest(root: Path) -> dict[str, str]:
     out = {}
     for rel in ("syllabus.yaml", *[str(p.relative_to(root)) for p in sorted((root / "notes").rglob("*"))
-                                   if p.is_file()], *[str(p.relative_to(root)) for p in sorted((root / "templates").glob("*"))]):
+                                   if p.is_file()], *[str(p.relative_to(root)) for p in sorted((root / "templates").rglob("*"))
+                                     if p.is_file()]):
         out[rel] = hashlib.sha256((root / rel).read_bytes()).hexdigest()
     return out
 

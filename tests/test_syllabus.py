@@ -31,8 +31,9 @@ def test_chapters_are_numbered_in_order(syllabus):
 
 
 def _problems(tmp_path, text):
-    path = tmp_path / "syllabus.yaml"
-    path.write_text(text)
+    from conftest import fixture_syllabus
+
+    path = fixture_syllabus(tmp_path, text)
     with pytest.raises(SyllabusError) as info:
         load(path)
     return info.value.problems

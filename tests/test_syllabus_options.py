@@ -22,9 +22,9 @@ def _edit(text: str, old: str, new: str) -> str:
 
 
 def _write(tmp_path, text: str) -> Path:
-    path = tmp_path / "syllabus.yaml"
-    path.write_text(text)
-    return path
+    from conftest import fixture_syllabus
+
+    return fixture_syllabus(tmp_path, text)
 
 
 def _load(tmp_path, text: str):

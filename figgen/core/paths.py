@@ -32,5 +32,5 @@ def figure_pdf(name: str) -> Path:
 
 
 def figure_tex(name: str) -> Path:
-    """LaTeX beside the PDF: caption parameters and the provenance line (see notes/course.sty)."""
+    """LaTeX beside the PDF: caption parameters and the provenance line (see templates/latex/course.sty)."""
     return FIGURES / f"{name}.tex"
