@@ -213,6 +213,23 @@ def svg_figure(name: str):
     return _html(html.svg_figure, name)
 
 
+def convert_image(image: str):
+    from coursebuild import html
+
+    return _html(html.convert_image, image)
+
+
+def write_html_bindings():
+    """build/html/course-declared.ltxml from notes/html-bindings.yaml (coursebuild/htmlbindings.py)."""
+    from coursebuild.htmlbindings import BindingsError, write
+
+    try:
+        write()
+    except BindingsError as exc:
+        return _fail(str(exc))
+    return True
+
+
 def convert_bibliography():
     from coursebuild import html
 
@@ -249,7 +266,8 @@ def write_html_page(name: str):
 
 
 def remove_html_figures():
-    """`doit clean`: the figures copied beside the pages of dist/html/."""
+    """`doit clean`: the figures and images copied beside the pages of dist/html/."""
     import shutil
 
     shutil.rmtree(paths.DIST_HTML / "figures", ignore_errors=True)
+    shutil.rmtree(paths.DIST_HTML / "images", ignore_errors=True)

@@ -154,7 +154,8 @@ def write_page(s: Syllabus) -> None:
     # `html=no`, no page at all: the course page then links none).
     html.copy_stylesheet()
     released = [d for d in documents(s) if d.released and d.kind != "notes" and html_edition()]
-    html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)})
+    html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)},
+               {i for d in released for i in html.images_shown(d)})
 
 
 def serve(port: int = 8000) -> None:

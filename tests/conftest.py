@@ -134,7 +134,7 @@ def output_checksums(root: Path) -> dict[str, str]:
 # The pipeline's code, as a fixture course copies it: everything but the real course's content.
 PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
             "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/preamble.tex", "notes/course.sty",
-            "notes/notation.tex", "notes/latexml/")
+            "notes/notation.tex")
 # The one figure the fixture course shows: cheap (under a second) and with a seed to edit.
 FIXTURE_FIGURE = "ols_learning_curve"
 FIXTURE_SOURCES = ROOT / "tests" / "fixture_course"
