@@ -65,6 +65,30 @@ def test_an_error_is_located_in_the_course_not_in_tex_live_and_names_the_unbound
     assert "no binding for fancybox" in found[0]
 
 
+def test_an_image_missing_or_without_a_text_alternative_is_refused_at_its_line(tmp_path, monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    from coursebuild import paths
+
+    monkeypatch.setattr(paths, "NOTES", tmp_path)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images/here.png").write_bytes(png(2, 2, (0, 0, 0)))
+    source = tmp_path / "chapter.tex"
+    source.write_text("Text.\n\\includegraphics{images/gone.png}\n\\includegraphics[width=2cm]{images/here}\n")
+
+    def xml(body):
+        return ET.fromstring(f'<document xmlns="{edition.LTX}" xmlns:xml="http://www.w3.org/XML/1998/namespace">'
+                             f'{body}</document>')
+
+    with pytest.raises(edition.HtmlError, match=r"chapter.tex:2: image 'images/gone.png' is not a file under"):
+        edition.images_in(xml('<para><graphics graphic="images/gone.png" xml:id="g1"/></para>'), str(source))
+    with pytest.raises(edition.HtmlError, match=r"chapter.tex:3: image 'images/here' has no text alternative"):
+        edition.images_in(xml('<para><graphics graphic="images/here" xml:id="g2"/></para>'), str(source))
+    captioned = xml('<figure><graphics graphic="images/here" xml:id="g2"/>'
+                    '<caption><tag>Figure 1.1: </tag>A <text>black</text> square.</caption></figure>')
+    assert edition.images_in(captioned, str(source)) == {"g2": ("images/images/here.png", "A black square.")}
+
+
 # ------------------------------------------------------------------------------------------
 # A fixture course with an image, a subfigure, mdframed and a declaration, built once.
 
