@@ -147,9 +147,14 @@ def task_preamble():
     }
 
 
+def _inputs(name, doc):
+    """What a document is made from, for its version and revisions (git)."""
+    return versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.images.get(name, []))
+
+
 def task_versions():
     """Each document's version from git: date and commit of the last change to what it is made from."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    inputs = {name: _inputs(name, doc) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_versions, [inputs])],
         "targets": [rel(paths.VERSIONS), *[rel(paths.version_file(name)) for name in DOCS]],
@@ -161,7 +166,7 @@ def task_versions():
 
 def task_revisions():
     """Each released document's revisions from git: later commits that changed its rendered text."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name]) for name, doc in DOCS.items()}
+    inputs = {name: _inputs(name, doc) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_revisions, [inputs, PLAN.figures])],
         "targets": [rel(paths.REVISIONS), *[rel(paths.changes_base(name)) for name in DOCS]],

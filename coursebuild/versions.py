@@ -36,11 +36,13 @@ CACHE = paths.BUILD / "versions-cache.json"
 WATCHED = ("notes", "templates", SYLLABUS, "figgen", ":(glob)figures/data/*.full.*")
 
 
-def inputs(doc, figures: list[str], cites: bool) -> list[str]:
-    """The files (relative to the project) a document is made from, the syllabus apart."""
+def inputs(doc, figures: list[str], cites: bool, images=()) -> list[str]:
+    """The files (relative to the project) a document is made from, the syllabus apart; `images`:
+    the images of the notes it includes (a replaced image is a new version)."""
     from figgen.core import paths as figpaths
 
-    files = [*doc.sources, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template, *paths.STYLE_FILES]
+    files = [*doc.sources, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template, *paths.STYLE_FILES,
+             *images]
     if cites:
         files.append(paths.BIBLIOGRAPHY)
     for name in figures:
