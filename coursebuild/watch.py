@@ -12,7 +12,7 @@ import time
 
 from coursebuild import paths
 
-WATCHED = ("syllabus.yaml", "notes/**/*", "templates/*", "figgen/**/*.py", "dodo.py", "coursebuild/*.py")
+WATCHED = ("syllabus.yaml", "notes/**/*", "templates/**/*", "figgen/**/*.py", "dodo.py", "coursebuild/*.py")
 
 
 def snapshot() -> dict:
