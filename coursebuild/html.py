@@ -332,8 +332,10 @@ def images_in(root, source: str) -> dict[str, tuple[str, str]]:
             continue
         written = g.get("graphic") or ""
         use = uses.get(written)
-        where = use.where if use else source
-        image = use.file if use else None
+        if use is None:  # inside a macro, or in a file the source inputs: no dependency the build knows of
+            raise HtmlError(f"{source}: image '{written}' is not included by an \\includegraphics of {source} itself "
+                            "(the build finds a document's images there)")
+        image, where = use.file, use.where
         if image is None:
             raise HtmlError(f"{where}: image '{written}' is not a file under {paths.rel(paths.NOTES)}/ (its path is "
                             f"written relative to {paths.rel(paths.NOTES)}/; a PDF, PNG or JPEG)")
