@@ -20,8 +20,8 @@ from figgen.core import status
 # full notes (with the cross-reference numbers it already has; what LaTeX finds undefined there is
 # what it quotes), then the renumbering of those whose quoted numbers the new full notes changed.
 BUILD_TASKS = ["figure", "tex", "preamble", "versions", "revisions", "chapter", "homework", "solutions", "checklist",
-               "notes", "xref", "renumber", "changes", "svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
-HTML_TASKS = ["svg", "bibxml", "latexml", "htmlrefs", "htmlpost", "html"]
+               "notes", "xref", "renumber", "changes", "svg", "image", "htmlbindings", "bibxml", "latexml", "htmlrefs", "htmlpost", "html", "page"]
+HTML_TASKS = ["svg", "image", "htmlbindings", "bibxml", "latexml", "htmlrefs", "htmlpost", "html"]
 DOIT_CONFIG = {
     "default_tasks": BUILD_TASKS,
     # A plain ./doit uses every core; -n 1 still runs one task at a time.
@@ -55,6 +55,11 @@ def _figure_files(doc):
     return [rel(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
 
 
+def _image_files(doc):
+    """The images under notes/ that the document's sources include: replacing one rebuilds it."""
+    return [rel(p) for p in PLAN.images.get(doc.name, [])]
+
+
 def _compile(doc, xref=None, first_pass=False):
     return (actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
                                   None if doc.released else str(doc.dist_pdf), [str(s) for s in doc.sources],
@@ -69,7 +74,7 @@ def _pdf_task(doc, doc_line=None, xref=None):
         "doc": doc_line or f"{doc.title} -> {rel(doc.pdf)}",
         "actions": [_compile(doc)],
         "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY,
-                     *_figure_files(doc), rel(paths.version_file(doc.name))],
+                     *_figure_files(doc), *_image_files(doc), rel(paths.version_file(doc.name))],
         "targets": [rel(doc.pdf)],
         "clean": True,
     }
@@ -146,10 +151,15 @@ def task_preamble():
     }
 
 
+def _inputs(name, doc):
+    """What a document is made from, for its version and revisions (git)."""
+    return versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.preamble, PLAN.bibliography,
+                           PLAN.images.get(name, []))
+
+
 def task_versions():
     """Each document's version from git: date and commit of the last change to what it is made from."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.preamble,
-                                          PLAN.bibliography) for name, doc in DOCS.items()}
+    inputs = {name: _inputs(name, doc) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_versions, [inputs])],
         "targets": [rel(paths.VERSIONS), *[rel(paths.version_file(name)) for name in DOCS]],
@@ -161,8 +171,7 @@ def task_versions():
 
 def task_revisions():
     """Each released document's revisions from git: later commits that changed its rendered text."""
-    inputs = {name: versions.inputs(doc, PLAN.figures[name], PLAN.cites[name], PLAN.preamble,
-                                          PLAN.bibliography) for name, doc in DOCS.items()}
+    inputs = {name: _inputs(name, doc) for name, doc in DOCS.items()}
     return {
         "actions": [(actions.write_revisions, [inputs, PLAN.figures])],
         "targets": [rel(paths.REVISIONS), *[rel(paths.changes_base(name)) for name in DOCS]],
@@ -278,7 +287,8 @@ def task_changes():
             "actions": [(actions.write_changes, [doc.name, str(doc.tex), [str(s) for s in doc.sources], str(pdf)])],
             # Rebuilt when the as-released commit (the .base file) or what is diffed and compiled changes.
             "file_dep": [rel(base), rel(doc.tex), *[rel(s) for s in doc.sources if s.exists()], *STYLE,
-                         *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY, *_figure_files(doc), *xref],
+                         *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY, *_figure_files(doc), *_image_files(doc),
+                         *xref],
             # No target: most documents have no changes PDF, and a missing target would rerun the task.
             "uptodate": [lambda name=doc.name: revisions.changes_current(name)],
             "clean": [(actions.remove_changes, [doc.name, str(pdf)])],
@@ -313,7 +323,9 @@ def task_page():
 # solutions from its own).
 PAGES = [d for d in DOCS.values() if d.kind != "notes"]
 CONVERTED = [d for d in PAGES if not (d.kind == "homework" and solutions_name(d.name) in DOCS)]
-BINDING = rel(paths.LATEXML_BINDINGS / "course.sty.ltxml")
+# The engine's LaTeXML bindings, and the one made from the course's declarations.
+BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_BINDINGS / "course-html.ltxml"),
+            rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
 HTML_CODE = rel(paths.ROOT / "coursebuild" / "html.py")
@@ -337,6 +349,33 @@ def task_svg():
         }
 
 
+def task_image():
+    """Each image of the notes that a page shows, for the HTML edition: a PDF as SVG, a PNG or JPEG copied."""
+    images = sorted({p for d in CONVERTED for p in PLAN.images.get(d.name, [])})
+    if not images:  # a course without images: one task that is always done (an empty group would run)
+        return {"actions": [], "uptodate": [True]}
+    return ({
+        "name": rel(image),
+        "doc": f"{rel(image)} -> {rel(paths.html_image(image))}",
+        "actions": [(actions.convert_image, [rel(image)])],
+        "file_dep": [rel(image)],
+        "targets": [rel(paths.html_image(image))],
+        "clean": True,
+    } for image in images)
+
+
+def task_htmlbindings():
+    """What the course binds for LaTeXML (notes/html-bindings.yaml, optional) as a binding LaTeXML reads."""
+    declared = paths.HTML_DECLARATIONS.is_file()
+    return {
+        "actions": [actions.write_html_bindings],
+        "file_dep": [rel(paths.HTML_DECLARATIONS)] if declared else [],
+        "targets": [rel(paths.HTML_DECLARED)],
+        "uptodate": [config_changed({"declared": declared})],
+        "clean": True,
+    }
+
+
 def task_bibxml():
     """The bibliography for the HTML edition."""
     return {
@@ -356,7 +395,7 @@ def task_latexml():
             "name": doc.name,
             "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",
             "actions": [(actions.convert_html, [doc.name, rel(doc.tex), sources])],
-            "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), BINDING, *figures],
+            "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), *BINDINGS, *figures],
             # The wrapper inputs its version file, which the page prints instead (it is not a
             # dependency: a new version changes nothing LaTeXML writes).
             "task_dep": ["versions"],
@@ -402,7 +441,8 @@ def task_html():
             "actions": [(actions.write_html_page, [doc.name])],
             "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), HTML_CODE,
                          rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
-                         *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]]],
+                         *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]],
+                         *[rel(paths.html_image(p)) for p in PLAN.images.get(_converted(doc).name, [])]],
             "targets": [rel(doc.html)],
             "uptodate": [config_changed({"released": doc.released})],
             "clean": True,

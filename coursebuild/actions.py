@@ -220,6 +220,23 @@ def svg_figure(name: str):
     return _html(html.svg_figure, name)
 
 
+def convert_image(image: str):
+    from coursebuild import html
+
+    return _html(html.convert_image, image)
+
+
+def write_html_bindings():
+    """build/html/course-declared.ltxml from notes/html-bindings.yaml (coursebuild/htmlbindings.py)."""
+    from coursebuild.htmlbindings import BindingsError, write
+
+    try:
+        write()
+    except BindingsError as exc:
+        return _fail(str(exc))
+    return True
+
+
 def convert_bibliography(bibliography: list[str]):
     from coursebuild import html
 

@@ -121,6 +121,53 @@ def figures_used(sources) -> list[str]:
     return sorted({m.group(1).strip() for src in sources for m in _FIGURE_USE.finditer(_text(src))})
 
 
+# \includegraphics[options]{path}: options may hold braces (alt={...}), one level deep.
+_INCLUDEGRAPHICS = re.compile(r"\\includegraphics\*?\s*(?:\[(?P<options>(?:[^\[\]{}]|\{[^{}]*\})*)\])?\s*\{(?P<path>[^}#]+)\}")
+_ALT = re.compile(r"(?:^|,)\s*alt\s*=\s*(?:\{(?P<braced>[^{}]*)\}|(?P<plain>[^,]*))")
+# What pdflatex tries, in its order, for a path written without an extension; and what the HTML
+# edition can show (a PDF as SVG, the others as they are).
+IMAGE_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg")
+
+
+@dataclass(frozen=True)
+class ImageUse:
+    """One \\includegraphics of a source: where it is, the path as written, the file under notes/."""
+    source: Path
+    line: int
+    written: str
+    file: Path | None  # None: no such image under notes/
+    alt: str | None    # \\includegraphics[alt={...}], if given
+
+    @property
+    def where(self) -> str:
+        return f"{paths.rel(self.source)}:{self.line}"
+
+
+def resolve_image(written: str) -> Path | None:
+    """An image path as the author wrote it, relative to notes/ (as TEXINPUTS finds it for the PDF)."""
+    base = paths.NOTES / written.strip()
+    candidates = [base] if base.suffix.lower() in IMAGE_EXTENSIONS else [base.with_name(base.name + e) for e in IMAGE_EXTENSIONS]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def image_uses(sources) -> list[ImageUse]:
+    """Every \\includegraphics of the sources, in order (comments left out)."""
+    found = []
+    for src in sources:
+        text = _text(src)
+        for m in _INCLUDEGRAPHICS.finditer(text):
+            alt = _ALT.search(m["options"] or "")
+            found.append(ImageUse(Path(src), text.count("\n", 0, m.start()) + 1, m["path"].strip(),
+                                  resolve_image(m["path"]), (alt["braced"] if alt["braced"] is not None else alt["plain"]).strip()
+                                  if alt else None))
+    return found
+
+
+def images_used(sources) -> list[Path]:
+    """The image files under notes/ that the sources include, sorted, without repeats."""
+    return sorted({use.file for use in image_uses(sources) if use.file})
+
+
 _SOLUTION = re.compile(r"\\begin\{solution\}.*?\\end\{solution\}", re.S)
 
 

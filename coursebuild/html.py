@@ -1,8 +1,9 @@
 """The HTML edition: each chapter, sheet and the checklist as a web page with MathML.
 
 LaTeXML (Debian's `latexml`) converts a document's own LaTeX wrapper, the one its PDF is made
-from, with `notes/latexml/course.sty.ltxml` standing in for what a web page does differently
-(SVG figures, solutions as elements, no PDF header). docs/html.md says why LaTeXML and what
+from, with `templates/latex/course.sty.ltxml` standing in for what a web page does differently
+(SVG figures, solutions as elements, no PDF header), `templates/latex/course-html.ltxml` for what
+LaTeXML has no binding for, and the course's own declarations (notes/html-bindings.yaml). docs/html.md says why LaTeXML and what
 each step costs. Per document, in doit tasks:
 
 1. `latexml:NAME`  LaTeX -> LaTeXML's XML (the slow step), and the index of the labels it defines:
@@ -15,7 +16,8 @@ each step costs. Per document, in doit tasks:
                    notice) -> dist/html/NAME.html, with the figures it shows beside it.
 
 A student's sheet is its solutions' page without the solutions (the solutions number nothing,
-which step 3 checks), so each sheet is converted once. Figures are their PDFs as SVG (`svg:NAME`).
+which step 3 checks), so each sheet is converted once. Figures are their PDFs as SVG (`svg:NAME`),
+and so are the images of the notes (`image:PATH`; a PNG or JPEG is copied).
 """
 from __future__ import annotations
 
@@ -46,58 +48,120 @@ class HtmlError(ValueError):
 def latexml_command(tex: Path, dest: Path, log: Path) -> list[str]:
     # --noparse: the MathML is presentation MathML from TeX's own structure (scripts, fractions,
     # fences), without LaTeXML's grammar-based guess of each formula's meaning, which doubled the
-    # conversion time (docs/html.md).
-    search = [paths.LATEXML_BINDINGS, paths.ENGINE_LATEX, paths.NOTES, paths.BUILD_TEX, paths.PREAMBLE.parent,
+    # conversion time (docs/html.md). No --includestyles: a package LaTeXML has no binding for is
+    # not read from its .sty (course-html.ltxml, preloaded, says what happens instead).
+    search = [paths.LATEXML_BINDINGS, paths.HTML_DECLARED.parent, paths.NOTES, paths.BUILD_TEX, paths.PREAMBLE.parent,
               paths.FIGURES, paths.ROOT]
-    return ["latexml", "--quiet", "--noparse", "--includestyles", "--nocomments",
-            *[f"--path={p}" for p in search], f"--log={log}", f"--dest={dest}", str(tex)]
+    return ["latexml", "--quiet", "--noparse", "--nocomments", *[f"--path={p}" for p in search],
+            "--preload=course-html.ltxml", f"--preload={paths.HTML_DECLARED.name}",
+            f"--log={log}", f"--dest={dest}", str(tex)]
+
+
+DEFAULT_TIMEOUT_S = 300
+TIMEOUT_VARIABLE = "COURSE_HTML_TIMEOUT"  # ./doit html_timeout=SECONDS
+
+
+def conversion_timeout() -> float:
+    """The time limit of one LaTeXML conversion, in seconds: html_timeout= or the default."""
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise HtmlError(f"html_timeout={text}: expected a number of seconds above 0 (default {DEFAULT_TIMEOUT_S})")
+    return value
 
 
 _PROBLEM = re.compile(r"^(Error|Fatal):(\S+)\s+(.*)$")
+_UNBOUND = re.compile(r"^Warning:course_unbound_(package|environment):(\S+)\s+(.*)$")
 _AT = re.compile(r"\bat (?P<file>[^;\s]+); line (?P<line>\d+)")
+
+
+def _location(lines: list[str], sources: dict[str, str]) -> str:
+    """'FILE:LINE: ' of a message, from the lines that follow it in LaTeXML's log: a file of the
+    course's where one is named (not TeX Live's code that the course's line led into)."""
+    found = []
+    for follow in lines:
+        if follow and not follow[0].isspace():
+            break
+        found += [at for at in _AT.finditer(follow)]
+    ours = [at for at in found if at["file"] in sources]
+    at = (ours or found or [None])[0]
+    return f"{sources.get(at['file'], at['file'])}:{at['line']}: " if at else ""
 
 
 def problems(log_text: str, sources: dict[str, str]) -> list[str]:
     """LaTeXML's errors (undefined macros and environments among them) as 'FILE:LINE: message'.
 
-    `sources` maps a file name as LaTeXML prints it (its base name) to the path to show."""
+    `sources` maps a file name as LaTeXML prints it (its base name) to the path to show. An
+    undefined macro while some package had no binding names those packages."""
     out = []
     lines = log_text.splitlines()
+    unbound = sorted({m[2] for m in map(_UNBOUND.match, lines) if m and m[1] == "package"})
     for i, line in enumerate(lines):
         m = _PROBLEM.match(line)
         if not m:
             continue
-        where = ""
-        for follow in lines[i + 1:i + 4]:
-            at = _AT.search(follow)
-            if at:
-                where = f"{sources.get(at['file'], at['file'])}:{at['line']}: "
-                break
-        message = f"{where}LaTeXML {m[1].lower()} ({m[2]}): {m[3].strip()}"
+        message = f"{_location(lines[i + 1:i + 8], sources)}LaTeXML {m[1].lower()} ({m[2]}): {m[3].strip()}"
+        if m[2].startswith("undefined") and unbound:
+            message += (f" (LaTeXML has no binding for {', '.join(unbound)}: bind the macro in "
+                        f"{paths.rel(paths.HTML_DECLARATIONS)})")
         if message not in out:
             out.append(message)
     return out
 
 
+def unbound_environments(log_text: str, sources: dict[str, str]) -> list[str]:
+    """One warning per environment that nothing binds (shown as its content), where it is first used."""
+    lines = log_text.splitlines()
+    out = {}
+    for i, line in enumerate(lines):
+        m = _UNBOUND.match(line)
+        if m and m[1] == "environment" and m[2] not in out:
+            out[m[2]] = (f"{_location(lines[i + 1:i + 8], sources)}warning: LaTeXML has no binding for environment "
+                         f"{{{m[2]}}}: the page shows its content as a plain block (declare it in "
+                         f"{paths.rel(paths.HTML_DECLARATIONS)} to keep it so without this warning)")
+    return list(out.values())
+
+
 def source_names(tex: Path, doc_sources) -> dict[str, str]:
-    names = {tex.name: paths.rel(tex)}
+    """The files of the course by the base name LaTeXML prints: the wrapper, the document's sources
+    and the course's other LaTeX (its preamble files)."""
+    names = {p.name: paths.rel(p) for p in sorted(paths.NOTES.rglob("*")) if p.suffix in (".tex", ".sty")}
+    names.update({p.name: paths.rel(p) for p in sorted(paths.LATEXML_BINDINGS.glob("*.sty"))})
     names.update({Path(s).name: paths.rel(s) for s in doc_sources})
+    names[tex.name] = paths.rel(tex)
     return names
 
 
 def convert(name: str, tex: str, sources: list[str]):
-    """latexml on the document's wrapper; fails with the source file and line of every error."""
+    """latexml on the document's wrapper, within the time limit; fails with the source file and
+    line of every error, and warns once of each environment shown as its plain content."""
+    import sys
+
     tex_path, xml, labels = Path(tex), paths.html_xml(name), paths.html_labels(name)
     xml.parent.mkdir(parents=True, exist_ok=True)
     log = paths.BUILD_HTML / f"{name}.latexml.log"
+    limit = conversion_timeout()
     with tempfile.TemporaryDirectory(dir=paths.BUILD_HTML) as tmp:
         out = Path(tmp) / f"{name}.xml"
-        run = subprocess.run(latexml_command(tex_path, out, log), cwd=paths.ROOT, capture_output=True, text=True)
+        try:
+            run = subprocess.run(latexml_command(tex_path, out, log), cwd=paths.ROOT, capture_output=True, text=True,
+                                 timeout=limit)
+        except subprocess.TimeoutExpired:
+            raise HtmlError(f"{name}: the HTML conversion took longer than its limit of {limit:g} s and was stopped "
+                            f"(./doit html_timeout=SECONDS sets another; log so far: {paths.rel(log)})") from None
         log_text = log.read_text(errors="replace") if log.is_file() else run.stderr
-        found = problems(log_text, source_names(tex_path, sources))
+        names = source_names(tex_path, sources)
+        found = problems(log_text, names)
         if run.returncode != 0 or found or not out.is_file():
             detail = found or [run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "no output"]
             raise HtmlError(f"{name}: the HTML conversion failed (log: {paths.rel(log)})\n  " + "\n  ".join(detail))
+        for warning in unbound_environments(log_text, names):
+            print(warning, file=sys.stderr)
         data = out.read_bytes()
     atomic.write_bytes(xml, data)
     root = ET.fromstring(data)
@@ -262,6 +326,73 @@ def _unexplained(run: subprocess.CompletedProcess, log: Path, log_text: str) -> 
     return what
 
 
+def _caption_text(figure) -> str:
+    """A figure's caption without its number ("Figure 3.2:")."""
+    caption = figure.find("ltx:caption", _NS) if figure is not None else None
+    parts = []
+
+    def walk(element):
+        if element.tag != f"{{{LTX}}}tag":
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+                parts.append(child.tail or "")
+
+    if caption is not None:
+        walk(caption)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def images_in(root, source: str) -> dict[str, tuple[str, str]]:
+    """xml:id of each image the author included (\\includegraphics, not a figgen figure) -> (its src
+    beside the page, its text alternative: the alt= given, or else its figure's caption).
+
+    Refuses, with the source's file and line, an image not found under notes/ or without either."""
+    from coursebuild.documents import image_uses
+
+    uses = {use.written: use for use in image_uses([paths.ROOT / source])}
+    parents = {child: parent for parent in root.iter() for child in parent}
+    out = {}
+    for g in root.iter(f"{{{LTX}}}graphics"):
+        if "course_figure" in (g.get("class") or ""):
+            continue
+        written = g.get("graphic") or ""
+        use = uses.get(written)
+        if use is None:  # inside a macro, or in a file the source inputs: no dependency the build knows of
+            raise HtmlError(f"{source}: image '{written}' is not included by an \\includegraphics of {source} itself "
+                            "(the build finds a document's images there)")
+        image, where = use.file, use.where
+        if image is None:
+            raise HtmlError(f"{where}: image '{written}' is not a file under {paths.rel(paths.NOTES)}/ (its path is "
+                            f"written relative to {paths.rel(paths.NOTES)}/; a PDF, PNG or JPEG)")
+        alt = g.get("description")
+        if not (alt or "").strip():
+            holder = parents.get(g)
+            while holder is not None and holder.tag != f"{{{LTX}}}figure":
+                holder = parents.get(holder)
+            alt = _caption_text(holder)
+        if not alt.strip():
+            raise HtmlError(f"{where}: image '{written}' has no text alternative: give one "
+                            "(\\includegraphics[alt={...}]) or put it in a figure with a \\caption")
+        out[g.get("{http://www.w3.org/XML/1998/namespace}id")] = (
+            paths.html_image(image).relative_to(paths.BUILD_HTML).as_posix(), alt)
+    return out
+
+
+def place_images(article: str, images: dict[str, tuple[str, str]]) -> str:
+    """The author's images, like the figures: latexmlpost left them empty (--nographicimages)."""
+    from html import escape
+
+    def image(m):
+        if m[1] not in images:
+            return m[0]
+        src, alt = images[m[1]]
+        classes = " ".join(c for c in m[2].split() if not c.startswith("ltx_missing"))
+        return f'<img src="{escape(src)}" id="{m[1]}" class="{classes}" alt="{escape(alt)}">'
+
+    return _MISSING_IMG.sub(image, article)
+
+
 def post(name: str, tree, source: str) -> str:
     """latexmlpost on the prepared XML: the <article> of its HTML5.
 
@@ -286,6 +417,7 @@ def post(name: str, tree, source: str) -> str:
 
 
 _IMG = re.compile(r'<img src="figures/([A-Za-z0-9_]+)\.svg"')
+_IMAGE = re.compile(r'<img src="(images/[^"]+)"')
 
 
 # An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
@@ -318,7 +450,8 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     link_external(root, json.loads(paths.html_refs(xml_name).read_text()), source)
     if student:
         drop_solutions(root, source)
-    article = place_figures(post(name, tree, source), figures_in(root), source)
+    images = images_in(root, source)
+    article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
     article = finish_article(article, source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
@@ -402,6 +535,12 @@ def write_page(name: str, context: dict, target: str, withdraw: str | None) -> N
     missing = [f for f in figures if not paths.html_figure(f).is_file()]
     if missing:
         raise HtmlError(f"{name}: no SVG for figure {', '.join(missing)} (./doit svg:{missing[0]})")
+    from html import unescape
+
+    images = sorted({unescape(i) for i in _IMAGE.findall(article)})
+    missing = [i for i in images if not (paths.BUILD_HTML / i).is_file()]
+    if missing:
+        raise HtmlError(f"{name}: no converted image {missing[0]} (./doit image)")
     # The article is LaTeXML's conversion of our own sources; the template escapes every syllabus value.
     html = render.render_html("page.html.j2", article=Markup(article), contents=contents(article), **context)
     target = Path(target)
@@ -409,6 +548,10 @@ def write_page(name: str, context: dict, target: str, withdraw: str | None) -> N
         dest = target.parent / "figures" / f"{figure}.svg"
         if not dest.is_file() or dest.read_bytes() != paths.html_figure(figure).read_bytes():
             atomic.copy_file(paths.html_figure(figure), dest, staging=paths.STAGING)
+    for image in images:
+        built, dest = paths.BUILD_HTML / image, target.parent / image
+        if not dest.is_file() or dest.read_bytes() != built.read_bytes():
+            atomic.copy_file(built, dest, staging=paths.STAGING)
     atomic.write_text(target, html, staging=paths.STAGING)
     if withdraw:
         Path(withdraw).unlink(missing_ok=True)
@@ -427,6 +570,23 @@ def svg_figure(name: str) -> None:
         # Glyph and clip ids are unique within a file only; a page shows each SVG through <img>,
         # so that they never meet.
         atomic.write_bytes(svg, out.read_bytes())
+
+
+def convert_image(image: str) -> None:
+    """An image of the notes as its page shows it: a PDF as SVG (as the figures), a PNG or JPEG copied."""
+    source = paths.ROOT / image
+    target = paths.html_image(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix != ".svg":
+        atomic.copy_file(source, target, staging=paths.STAGING)
+        return
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        out = Path(tmp) / target.name
+        run = subprocess.run(["pdftocairo", "-svg", "-f", "1", "-l", "1", str(source), str(out)],
+                             capture_output=True, text=True)
+        if run.returncode != 0 or not out.is_file():
+            raise HtmlError(f"{image}: pdftocairo could not make it an SVG ({run.stderr.strip() or 'no output'})")
+        atomic.write_bytes(target, out.read_bytes())
 
 
 def convert_bibliography(bibliography: list[str]) -> None:
@@ -460,8 +620,16 @@ def figures_shown(doc) -> list[str]:
     return _IMG.findall(article.read_text(encoding="utf-8")) if article.is_file() else []
 
 
-def prune(keep_pages: set[str], keep_figures: set[str]) -> None:
-    """Remove from dist/html/ what no released page shows any more (a withdrawn page's figures)."""
+def images_shown(doc) -> list[str]:
+    """The images of the notes a page shows (paths below dist/html/), as its text says."""
+    from html import unescape
+
+    article = paths.html_article(doc.name)
+    return [unescape(i) for i in _IMAGE.findall(article.read_text(encoding="utf-8"))] if article.is_file() else []
+
+
+def prune(keep_pages: set[str], keep_figures: set[str], keep_images: set[str] = frozenset()) -> None:
+    """Remove from dist/html/ what no released page shows any more (a withdrawn page's figures and images)."""
     if not paths.DIST_HTML.is_dir():
         return
     for page in paths.DIST_HTML.glob("*.html"):
@@ -470,5 +638,8 @@ def prune(keep_pages: set[str], keep_figures: set[str]) -> None:
     for svg in (paths.DIST_HTML / "figures").glob("*.svg"):
         if svg.stem not in keep_figures:
             svg.unlink()
+    for image in sorted((paths.DIST_HTML / "images").rglob("*"), reverse=True):
+        if image.is_file() and image.relative_to(paths.DIST_HTML).as_posix() not in keep_images:
+            image.unlink()
 
 

@@ -17,7 +17,8 @@ from coursebuild import paths
 # `./doit mode=full` is the same as `FIGGEN_MODE=full ./doit`; likewise device=, date= (the day
 # release dates are judged on) and preview=1 (ignore release dates).
 COMMAND_LINE_VARS = {"mode": "FIGGEN_MODE", "device": "FIGGEN_DEVICE", "date": "COURSE_DATE",
-                     "preview": "COURSE_PREVIEW", "html": "COURSE_HTML"}
+                     "preview": "COURSE_PREVIEW", "html": "COURSE_HTML",
+                     "html_timeout": "COURSE_HTML_TIMEOUT"}
 
 
 def _exit(message: str):
@@ -72,6 +73,7 @@ class Plan:
     # From the hand-written sources, not the syllabus (rescanned, cheaply, when one is edited):
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
+    images: dict = field(default_factory=dict)   # document name -> image files under notes/ it includes
 
 
 _PLAN_CACHE = paths.BUILD / "plan.pickle"
@@ -92,8 +94,10 @@ def _syllabus_key() -> list:
 
 
 def _sources_key() -> list:
-    # The notes and the course's preamble files under notes/ (checked for clashes with the engine).
-    return _stamps(sorted([*paths.NOTES.rglob("*.tex"), *paths.NOTES.rglob("*.sty")]))
+    # The notes and the course's preamble files under notes/ (checked for clashes with the engine),
+    # and the images: whether an included image exists decides what a document depends on.
+    return _stamps(sorted(p for p in paths.NOTES.rglob("*") if p.is_file() and p.suffix.lower() in
+                          (".tex", ".sty", ".pdf", ".png", ".jpg", ".jpeg")))
 
 
 def plan() -> Plan:
@@ -130,7 +134,7 @@ def plan() -> Plan:
 def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
     from coursebuild.clashes import clashes
-    from coursebuild.documents import cites
+    from coursebuild.documents import cites, images_used
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 
@@ -146,9 +150,10 @@ def _with_sources(result: Plan) -> Plan:
         figures = {name: figures_of(doc, known) for name, doc in result.docs.items()}
         citing = {name: cites(doc.sources, without_solutions=doc.kind == "homework")
                   for name, doc in result.docs.items()}
+        images = {name: images_used(doc.sources) for name, doc in result.docs.items()}
     except NotUtf8Error as exc:
         _exit(str(exc))
-    return replace(result, figures=figures, cites=citing)
+    return replace(result, figures=figures, cites=citing, images=images)
 
 
 def syllabus_and_documents():

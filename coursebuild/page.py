@@ -161,7 +161,8 @@ def write_page(s: Syllabus) -> None:
     html.copy_stylesheet()
     docs = documents(s)
     released = [d for d in docs if d.released and d.kind != "notes" and html_edition()]
-    html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)})
+    html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)},
+               {i for d in released for i in html.images_shown(d)})
     prune(published(docs))
 
 

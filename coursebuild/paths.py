@@ -31,9 +31,12 @@ FORMAT = BUILD / "fmt" / "course.fmt"
 PREAMBLE = FORMAT.with_name("course-preamble.tex")
 STAGING = BUILD / "staging"  # where outputs are written before they are renamed into dist/
 VERSIONS = BUILD_TEX / "versions.json"  # each document's version, from git (coursebuild/versions.py)
-# The HTML edition (coursebuild/html.py): LaTeXML's bindings, its work files, the pages.
-LATEXML_BINDINGS = NOTES / "latexml"
+# The HTML edition (coursebuild/html.py): LaTeXML's bindings (the engine's, and the one made from
+# the course's declarations), its work files, the pages.
+LATEXML_BINDINGS = TEMPLATES / "latex"
+HTML_DECLARATIONS = NOTES / "html-bindings.yaml"  # optional: what the course binds for LaTeXML
 BUILD_HTML = BUILD / "html"
+HTML_DECLARED = BUILD_HTML / "course-declared.ltxml"
 DIST_HTML = DIST / "html"
 HTML_BIBLIOGRAPHY = BUILD_HTML / "references.bib.xml"
 HTML_CSS = "notes.css"  # templates/notes.css, beside the pages
@@ -92,6 +95,13 @@ def html_article(doc_name: str) -> Path:
 
 def html_figure(figure: str) -> Path:
     return BUILD_HTML / "figures" / f"{figure}.svg"
+
+
+def html_image(image: Path) -> Path:
+    """An image of the notes as a page shows it: a PDF as SVG, a PNG or JPEG as it is, under images/
+    by its path below notes/."""
+    shown = Path(image).relative_to(NOTES)
+    return BUILD_HTML / "images" / (shown.with_suffix(".svg") if shown.suffix.lower() == ".pdf" else shown)
 
 
 def changes_pdf(doc_name: str) -> Path:

@@ -37,13 +37,14 @@ CACHE = paths.BUILD / "versions-cache.json"
 WATCHED = ("notes", "templates", SYLLABUS, "figgen", ":(glob)figures/data/*.full.*")
 
 
-def inputs(doc, figures: list[str], cites: bool, preamble=(), bibliography=()) -> list[str]:
+def inputs(doc, figures: list[str], cites: bool, preamble=(), bibliography=(), images=()) -> list[str]:
     """The files (relative to the project) a document is made from, the syllabus apart: also the
-    course's preamble files and, if it cites, its bibliographies (syllabus.yaml names both)."""
+    course's preamble files and, if it cites, its bibliographies (syllabus.yaml names both), and
+    `images`, the images of the notes it includes (a replaced image is a new version)."""
     from figgen.core import paths as figpaths
 
     files = [*doc.sources, *doc.preamble, paths.TEMPLATES / "base.tex.j2", paths.TEMPLATES / doc.template,
-             paths.COURSE_STY, paths.TEMPLATES / paths.PREAMBLE_TEMPLATE, *map(paths.course_file, preamble)]
+             paths.COURSE_STY, paths.TEMPLATES / paths.PREAMBLE_TEMPLATE, *map(paths.course_file, preamble), *images]
     if cites:
         files += map(paths.course_file, bibliography)
     for name in figures:
