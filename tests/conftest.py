@@ -192,9 +192,14 @@ def output_checksums(root: Path) -> dict[str, str]:
             for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css", ".svg")}
 
 
-# The pipeline's code, as a fixture course copies it: everything but the real course's content.
-PIPELINE = ("dodo.py", "doit", "requirements.txt", "coursebuild/", "corelib/", "templates/", "figgen/core/",
-            "figgen/lib/", "figgen/__init__.py", "figgen/__main__.py", "notes/latexml/")
+def is_course_file(rel: str) -> bool:
+    """Whether a file of the repository belongs to the course rather than to the engine: what an
+    instructor replaces with his own course (docs/authoring.md, "Bringing existing notes")."""
+    figure_module = rel.startswith("figgen/") and rel.count("/") == 1 and rel not in ("figgen/__init__.py",
+                                                                                     "figgen/__main__.py")
+    return rel == "syllabus.yaml" or figure_module or rel.startswith(("notes/", "figgen/lib/", "figures/", "tests/course/"))
+
+
 # The one figure the fixture course shows (its own module, tests/fixture_course/figgen/): cheap
 # (under a second) and with a seed to edit.
 FIXTURE_FIGURE = "wendel_halfplane"
@@ -214,18 +219,23 @@ def fixture_syllabus(dest: Path, text: str) -> Path:
     return path
 
 
-def make_fixture_course(dest: Path) -> Path:
-    """The pipeline's code with the fixture course's sources (tests/fixture_course/), in `dest`."""
+def make_course(dest: Path, sources: Path) -> Path:
+    """This repository with its course replaced by another (a folder laid out as the course is:
+    syllabus.yaml, notes/, figgen/, tests/course/), in `dest`: the engine as it is, nothing of this course."""
     for rel in project_files():
-        if rel.startswith(PIPELINE):
+        if not is_course_file(rel):
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / rel, target)
-    shutil.copytree(FIXTURE_SOURCES, dest, dirs_exist_ok=True)
-    (dest / "README.md").unlink()
+    shutil.copytree(sources, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md", "__pycache__"))
     (dest / ".venv").symlink_to(ROOT / ".venv")
     subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
     return dest
+
+
+def make_fixture_course(dest: Path) -> Path:
+    """The engine with the fixture course's sources (tests/fixture_course/), in `dest`."""
+    return make_course(dest, FIXTURE_SOURCES)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 It covers the figure module *without* its ``plot`` function and its ``ALT`` text (restyling or
 redescribing never recomputes), the computation of every other figure module it imports
-(hw7_cloning runs speciation_cloning's code), every module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
+(a homework's figure may run a chapter figure's code), every module of figgen/lib, the mode and its configuration. It is computed from the syntax tree, so
 comments and formatting do not invalidate data, and it needs no import of torch or the module:
 dodo.py calls it at load time.
 """
