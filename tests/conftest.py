@@ -238,9 +238,12 @@ def make_fixture_course(dest: Path) -> Path:
     return make_course(dest, FIXTURE_SOURCES)
 
 
-@pytest.fixture(scope="session")
-def fixture_course(tmp_path_factory) -> Course:
-    """One clean build of the fixture course, shared by the tests that only read it.
+ELSEWHERE_SOURCES = ROOT / "tests" / "fixture_elsewhere"
+
+
+def built_once(tmp_path_factory, name: str, sources: Path) -> Course:
+    """One clean build of a fixture course (this repository with its course replaced by `sources`),
+    shared by the tests that only read it.
 
     Under pytest-xdist the workers share it too: the first to get the lock builds it in the run's
     common temporary directory, the others wait and read it. `initial` keeps the checksums of that
@@ -250,17 +253,29 @@ def fixture_course(tmp_path_factory) -> Course:
 
     shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
         else tmp_path_factory.getbasetemp()
-    root, done = shared / "fixture-course", shared / "fixture-course.built"
-    with open(shared / "fixture-course.lock", "w") as lock:
+    root, done = shared / name, shared / f"{name}.built"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.is_file():
             shutil.rmtree(root, ignore_errors=True)
             root.mkdir()
-            Course(make_fixture_course(root), FIXTURE_DAY).doit()
+            Course(make_course(root, sources), FIXTURE_DAY).doit()
             done.write_text(json.dumps(output_checksums(root)))
     course = Course(root, FIXTURE_DAY)
     course.initial = json.loads(done.read_text())
     return course
+
+
+@pytest.fixture(scope="session")
+def fixture_course(tmp_path_factory) -> Course:
+    """The fixture course (tests/fixture_course/), built once."""
+    return built_once(tmp_path_factory, "fixture-course", FIXTURE_SOURCES)
+
+
+@pytest.fixture(scope="session")
+def elsewhere_course(tmp_path_factory) -> Course:
+    """The second fixture course, notes from elsewhere (tests/fixture_elsewhere/), built once."""
+    return built_once(tmp_path_factory, "elsewhere-course", ELSEWHERE_SOURCES)
 
 
 def copy_course(course: Course, dest: Path, html: bool) -> Course:
