@@ -174,6 +174,12 @@ class Course:
         if lines:
             raise AssertionError(f"{doc.name} did not build:\n" + "\n".join(lines))
 
+    def require_html(self) -> None:
+        """Skip a check of the built pages when the build was told to leave them out (`./doit
+        html=no test`, the faster loop while writing): there are none to check."""
+        if not self.html:
+            pytest.skip("./doit html=no: this build leaves the HTML edition out")
+
     def failed(self) -> set[str]:
         """Names of the documents some task of which failed in the build."""
         return {d.name for d in self.documents() if self._broken_by(d)}
@@ -310,9 +316,10 @@ def built_course() -> Course:
     `require` and fail with its build's message. Nothing may write into it: tests that edit or
     break a build use a fixture course.
     """
+    from coursebuild.release import html_edition
     from coursebuild.testrun import failures
 
-    course = Course(ROOT)
+    course = Course(ROOT, html=html_edition())
     recorded = os.environ.get("COURSE_BUILD_FAILURES")
     if os.environ.get("COURSE_BUILT_BY_DOIT") and recorded and Path(recorded).is_file():
         course.failures = json.loads(Path(recorded).read_text())

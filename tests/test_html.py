@@ -86,6 +86,7 @@ def test_a_figure_without_a_text_alternative_is_refused():
 
 @pytest.mark.slow
 def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_course):
+    built_course.require_html()
     import html5lib
 
     found = pages(built_course)
@@ -114,6 +115,7 @@ def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_cour
 def test_numbers_in_the_pages_are_the_numbers_of_the_pdfs(built_course):
     """Every label of every chapter: its number on its page is the full notes' (.aux); every
     exercise of every sheet: its number is the sheet PDF's."""
+    built_course.require_html()
     root = built_course.root
     notes = aux_numbers(root / "build/latex/lecture-notes/lecture-notes.aux")
     kinds = set()
@@ -142,6 +144,7 @@ def test_numbers_in_the_pages_are_the_numbers_of_the_pdfs(built_course):
 
 @pytest.mark.slow
 def test_every_local_link_and_anchor_of_every_page_resolves(built_course):
+    built_course.require_html()
     dist = built_course.root / "dist"
     ids = {p: parse(p.read_text(encoding="utf-8")).ids for p in [*pages(built_course), dist / "index.html"]}
     checked = 0

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_chapter_page_passes_axe_and_fits_a_phone(built_course):
+    built_course.require_html()
     pages = {p: kind for p, kind in html_pages(built_course).items() if kind == "chapter"}
     assert len(pages) == len([d for d in built_course.documents() if d.kind == "chapter" and d.released])
     violations, overflow = check_pages(pages)

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_every_sheet_solutions_and_checklist_page_passes_axe_and_fits_a_phone(built_course):
+    built_course.require_html()
     pages = {p: kind for p, kind in html_pages(built_course).items() if kind != "chapter"}
     expected = {d.name for d in built_course.documents() if d.kind not in ("chapter", "notes") and d.released}
     assert {p.stem for p in pages} == expected
