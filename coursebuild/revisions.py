@@ -30,7 +30,7 @@ The `revisions` task writes build/revisions.json, which the course page and the 
            {"date": "YYYY-MM-DD",               # the commit's day (committer date)
             "commit": "def5678",                # short hash
             "sections": ["Convex sets", ...],   # titles of the sections whose text changed
-            "figures": ["ols_learning_curve"],  # figures whose data or code changed
+            "figures": ["a_figure"],  # figures whose data or code changed
             "syllabus": false,                  # whether the syllabus changed what it prints
             "reason": "..." | null}]}}}         # the commit's `Revision:` trailer, if any
 

@@ -167,8 +167,9 @@ class Chapter(_Strict):
 
 
 class Homework(_Strict):
-    # Any name of the author's (hw1, ps-2, sheet3); what the sheet is called in print is its number.
-    id: str = Field(pattern=ID_PATTERN)
+    # Any name of the author's (hw1, ps-2, PS3) of letters, digits and dashes; what the sheet is
+    # called in print is its number.
+    id: str = Field(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
     title: str = NonEmpty
     solutions: bool = True  # false: the sheet has no solutions document (no PDF, page or link)
     preamble: Optional[str] = None  # this sheet's own preamble additions, after the shared one

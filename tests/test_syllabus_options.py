@@ -72,7 +72,7 @@ def test_the_sheet_header_prints_its_position_not_a_number_from_its_id(tmp_path)
     assert "Homework 2:" in tex and "Homework 7" not in tex
 
 
-@pytest.mark.parametrize("bad", ["PS1", "ps_1", "ps--1", "-ps1"])
+@pytest.mark.parametrize("bad", ["ps_1", "ps--1", "-ps1", "ps 1"])
 def test_a_sheet_id_with_other_characters_is_a_located_error(tmp_path, bad):
     text = _renamed(TEXT, bad)
     line, shown = _problem(tmp_path, text, "homework[0].id: String should match pattern")

@@ -6,7 +6,8 @@ Latin Modern fonts as the notes, so no second typeface appears and no Type 3 fon
 """
 from __future__ import annotations
 
-# templates/latex/course.sty sets textwidth=150mm; 72.27 TeX points to the inch.
+# templates/latex/course.sty sets textwidth=150mm (unless the course's preamble loads geometry
+# itself: figures are then included at this width still); 72.27 TeX points to the inch.
 TEXTWIDTH_PT = 150 / 25.4 * 72.27
 GOLDEN = (5 ** 0.5 - 1) / 2
 BASE_FONTSIZE = 9  # pt; the notes are set in 11pt, figure text is a little smaller, like captions.

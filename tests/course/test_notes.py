@@ -14,7 +14,7 @@ from figgen.core.paths import figure_names
 S = load(paths.SYLLABUS)
 CHAPTERS = [paths.chapter_source(c.id) for c in S.chapters]
 SHEETS = [paths.homework_source(h.id) for h in S.homework]
-ALL_SOURCES = [*CHAPTERS, *SHEETS, paths.CHECKLIST_SOURCE]
+ALL_SOURCES = [*CHAPTERS, *SHEETS, *([paths.ROOT / S.checklist.source] if S.checklist else [])]
 BIB = "\n".join(paths.course_file(f).read_text() for f in S.bibliography)
 BIB_KEYS = re.findall(r"^@\w+\{([^,\s]+),", BIB, re.M)
 
