@@ -13,10 +13,12 @@ so the limit is argmin { phi_alpha(theta) : X theta = y }. For alpha -> infinity
 ||theta||^2 / (4 alpha^2) to leading order and the limit tends to the minimum-L2 interpolator (the
 "kernel" regime); for alpha -> 0, phi_alpha / log(1/alpha^2) tends to ||theta||_1 / 2 and the limit
 tends to the minimum-L1 interpolator (the "rich" regime). When basis pursuit recovers the sparse
-target, the distance of argmin phi_alpha to it shrinks linearly in alpha.
+target, the distance of argmin phi_alpha to it shrinks like a power of alpha, alpha^(2(1 - c*)) up
+to slower factors, c* < 1 the smallest off-support sup norm of a dual certificate (chapter 7's
+remark on the rate), an exponent that depends on the design.
 
 Gradient descent reaches that limit only after a time that grows as alpha shrinks: near the end the
-off-support coordinates, of size about alpha^(2 delta), set the slowest rate of the linearised
+off-support coordinates, of size about alpha^(2(1 - c*)), set the slowest rate of the linearised
 dynamics. Runs whose residual ||X theta - y|| is still above `interpolation_tol` after the fixed
 number of steps are therefore reported as unconverged (hollow markers, excluded from every
 comparison with the limit) instead of being passed off as limits.
