@@ -1,7 +1,7 @@
 """Marchenko-Pastur law: spectrum of the sample covariance of isotropic Gaussian data.
 
-Theory (Marchenko and Pastur 1967; see also Anderson, Guionnet and Zeitouni 2010, sec. 2.1, and
-Couillet and Liao 2022, ch. 2). Let X in R^{n x d} have i.i.d. N(0, 1) entries and let d/n -> gamma
+Theory (Marchenko and Pastur 1967; see also Bai and Silverstein 2010, ch. 3, and Couillet and
+Liao 2022, ch. 2). Let X in R^{n x d} have i.i.d. N(0, 1) entries and let d/n -> gamma
 in (0, infinity). The empirical spectral distribution of the d x d matrix X^T X / n converges
 almost surely to the Marchenko-Pastur law of ratio gamma:
 
