@@ -328,7 +328,7 @@ BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_
             rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
-HTML_CODE = rel(paths.ROOT / "coursebuild" / "html.py")
+HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py")]
 
 
 def _converted(doc):
@@ -426,7 +426,7 @@ def task_htmlpost():
             "actions": [(actions.write_article, [doc.name, source.name, doc.kind == "homework",
                                                  rel(doc.sources[0])])],
             "file_dep": [rel(paths.html_xml(source.name)), rel(paths.html_refs(source.name)),
-                         rel(paths.HTML_BIBLIOGRAPHY), HTML_CODE],
+                         rel(paths.HTML_BIBLIOGRAPHY), *HTML_CODE],
             "targets": [rel(paths.html_article(doc.name))],
             "clean": True,
         }
@@ -439,7 +439,7 @@ def task_html():
             "name": doc.name,
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
-            "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), HTML_CODE,
+            "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), *HTML_CODE,
                          rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
                          *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]],
                          *[rel(paths.html_image(p)) for p in PLAN.images.get(_converted(doc).name, [])]],

@@ -11,7 +11,8 @@ each step costs. Per document, in doit tasks:
 2. `htmlrefs`      for each page, the labels it quotes from other chapters, from their indexes
                    (NAME.refs.json, rewritten only when a quoted number or anchor changes).
 3. `htmlpost:NAME` the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), the
-                   figures placed and the result checked: build/html/NAME.article.html.
+                   figures placed, the permalinks added (coursebuild/permalinks.py) and the result
+                   checked: build/html/NAME.article.html.
 4. `html:NAME`     the page template around it (course, navigation, contents, version, revision
                    notice) -> dist/html/NAME.html, with the figures it shows beside it.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from corelib import atomic
 from coursebuild import paths
+from coursebuild.permalinks import add_permalinks
 
 LTX = "http://dlmf.nist.gov/LaTeXML"
 _NS = {"ltx": LTX}
@@ -425,7 +427,7 @@ _LONG_INLINE = re.compile(r'<math id="[^"]+" class="ltx_Math" alttext="[^"]{40,}
 
 
 def finish_article(article: str, source: str) -> str:
-    """Adjust LaTeXML's article for the page: one h1, scroll boxes a keyboard reaches; then refuse
+    """Adjust LaTeXML's article for the page: one h1, scroll boxes a keyboard reaches, permalinks; then refuse
     anything broken (an error box, a missing image, an unresolved label)."""
     if 'class="ltx_title ltx_title_chapter"' in article:
         # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
@@ -436,6 +438,8 @@ def finish_article(article: str, source: str) -> str:
     article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
     article = _LONG_INLINE.sub(r'\g<0> tabindex="0"', article)
     article = article.replace('<pre class="ltx_verbatim', '<pre tabindex="0" class="ltx_verbatim')
+    # A link to itself in each heading, statement, numbered equation and figure (the ids are final here).
+    article = add_permalinks(article)
     broken = _BROKEN.search(article)
     if broken:
         context = re.sub(r"<[^>]+>", "", article[max(0, broken.start() - 200):broken.end() + 200])
