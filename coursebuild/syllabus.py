@@ -36,6 +36,22 @@ class _Strict(BaseModel):
 
 
 NonEmpty = Field(min_length=1)
+# A language tag as BCP 47 (RFC 5646, section 2.1) writes it: language, then optional script,
+# region, variants, extensions and private use; or a private-use or grandfathered tag. Checked for
+# form only (no registry), except that the primary language has two or three letters: the longer
+# forms RFC 5646 reserves have none registered, so that "english" or "french" is refused. It is
+# what every PDF declares (/Lang) and every page's lang attribute says.
+LANGUAGE_TAG = re.compile(r"""
+    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}                          # language, with its extended subtags
+       (?:-[a-z]{4})?                                        # script
+       (?:-(?:[a-z]{2}|[0-9]{3}))?                           # region
+       (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*              # variants
+       (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*                   # extensions
+       (?:-x(?:-[a-z0-9]{1,8})+)?                            # private use
+     |x(?:-[a-z0-9]{1,8})+                                   # private use alone
+     |en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)
+     |sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-(?:bok|nyn)
+     |zh-(?:guoyu|hakka|min|min-nan|xiang))\Z""", re.IGNORECASE | re.VERBOSE)
 # A chapter's or sheet's id: it names files, so lowercase letters, digits and single dashes.
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DEFAULT_CHECKLIST_SOURCE = paths.CHECKLIST_SOURCE.relative_to(paths.ROOT).as_posix()
@@ -101,6 +117,7 @@ class Course(_Strict):
     location: str = NonEmpty
     evaluation: str = NonEmpty
     repository: Optional[str] = None
+    language: str = "en"  # of the documents and pages, as a BCP 47 tag (en, fr, de-CH)
     description: str = NonEmpty
     topics: list[str] = Field(min_length=1)
     requirement: str = NonEmpty
@@ -134,6 +151,20 @@ class Course(_Strict):
     def _repository(cls, value: Optional[str]) -> Optional[str]:
         if value is not None and not re.match(r"^https?://[^\s]+$", value):
             raise ValueError("expected an http(s) address of the repository, or null")
+        return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language_text(cls, value):
+        if isinstance(value, bool):  # YAML 1.1 reads a bare no (Norwegian), yes, on, off as booleans
+            raise ValueError("expected a language tag; write it in quotes (language: \"no\")")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not LANGUAGE_TAG.match(value):
+            raise ValueError("expected a BCP 47 language tag, for example en, fr or de-CH")
         return value
 
     @property

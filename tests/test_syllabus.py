@@ -25,6 +25,15 @@ def test_the_fixture_syllabus_loads_as_written(syllabus):
     assert syllabus.schedule[0].materials[2].kind == "solutions"
 
 
+@pytest.mark.parametrize("tag", ["fr", "de-CH", "zh-Hant-TW", "es-419", "sr-Latn-RS", "en-US-x-twain", '"no"'])
+def test_the_course_language_is_a_bcp_47_tag_english_by_default(syllabus, tmp_path, tag):
+    from conftest import fixture_syllabus
+
+    assert syllabus.course.language == "en"  # the fixture names none
+    text = SYLLABUS.read_text().replace("  repository: null\n", f"  repository: null\n  language: {tag}\n", 1)
+    assert load(fixture_syllabus(tmp_path, text)).course.language == tag.strip('"')
+
+
 def test_chapters_are_numbered_in_order(syllabus):
     assert [c.number for c in syllabus.chapters] == list(range(1, len(syllabus.chapters) + 1))
     assert [c.stem for c in syllabus.chapters] == ["01-convex-sets", "02-duality"]
@@ -53,6 +62,12 @@ BAD_EDITS = [
      "duplicate id 'convex-sets'"),
     ("bad e-mail", "ada.example@example.org", "ada.example", "email:", "expected an e-mail address"),
     ("bad clock", '"16:00"', '"25:00"', '"25:00"', "HH:MM"),
+    ("language by name", "  repository: null\n", "  repository: null\n  language: english\n", "language: english",
+     "course.language: expected a BCP 47 language tag"),
+    ("language with an underscore", "  repository: null\n", "  repository: null\n  language: fr_FR\n", "language: fr_FR",
+     "course.language: expected a BCP 47 language tag"),
+    ("language read as a boolean", "  repository: null\n", "  repository: null\n  language: no\n", "language: no",
+     "course.language: expected a language tag; write it in quotes"),
 ]
 
 
@@ -72,9 +87,10 @@ def test_bad_syllabus_gives_file_line_and_key(tmp_path, what, old, new, needle, 
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path):
-    # All but two that undo others: the duplicate id would leave no chapter 'duality' to suggest,
-    # and the bad e-mail is under the key misspelt.
-    edits = [e for e in BAD_EDITS if e[0] not in ("duplicate id", "bad e-mail")]
+    # All but those that undo others: the duplicate id would leave no chapter 'duality' to suggest,
+    # the bad e-mail is under the key misspelt, and one language key is all a course holds.
+    edits = [e for e in BAD_EDITS if e[0] not in ("duplicate id", "bad e-mail", "language with an underscore",
+                                                  "language read as a boolean")]
     text = SYLLABUS.read_text()
     for _, old, new, _, _ in edits:
         text = text.replace(old, new, 1)
