@@ -47,6 +47,14 @@ def material_labels(s: Syllabus, lecture: Lecture) -> list[str]:
     return labels
 
 
+def _text(value: str):
+    """A TEXT value: escaped by icalendar even where it does not know the property (NAME,
+    X-WR-CALNAME), without the control characters RFC 5545 forbids (a tab and a line break stay)."""
+    from icalendar import vText
+
+    return vText(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", value))
+
+
 def _event(uid: str, summary: str, stamp: dt.datetime, start, end, description: str, location: str | None = None,
            free: bool = False):
     from icalendar import Event
@@ -56,10 +64,10 @@ def _event(uid: str, summary: str, stamp: dt.datetime, start, end, description: 
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", summary)
-    event.add("description", description)
+    event.add("summary", _text(summary))
+    event.add("description", _text(description))
     if location:
-        event.add("location", location)
+        event.add("location", _text(location))
     if free:
         event.add("transp", "TRANSPARENT")
     return event
@@ -112,8 +120,8 @@ def course_calendar(s: Syllabus, day: dt.date) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", s.course.title)  # RFC 7986, and the older name most apps read
-    calendar.add("x-wr-calname", s.course.title)
+    calendar.add("name", _text(s.course.title))  # RFC 7986, and the older name most apps read
+    calendar.add("x-wr-calname", _text(s.course.title))
     if zone is not None:
         # Its rules over the term only (a year either side would be hundreds of lines of past
         # and future transitions that no event needs).

@@ -47,6 +47,8 @@ def calendar_problems(data: bytes, s) -> list[str]:
     if lines[-1] != b"" or b"\n" in b"".join(lines):
         problems.append("a line does not end in CRLF")
     problems += [f"line longer than 75 octets: {line[:30]!r}" for line in lines if len(line) > 75]
+    if re.search(rb"[\x00-\x08\x0a-\x1f\x7f]", b"".join(lines)):
+        problems.append("a control character that RFC 5545 forbids")
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
@@ -169,6 +171,7 @@ def test_text_is_escaped_and_folded(tmp_path):
     s0 = load(FIXTURE)
     topic = "Cones, polars; and a very long topic title " * 3 + "\\ with a backslash"
     text = _edit(TEXT, f"    topics: [{s0.schedule[0].topics[0]}]\n", f"    topics: [{json.dumps(topic)}]\n")
+    text = _edit(text, f"  title: {s0.course.title}\n", f"  title: {json.dumps(s0.course.title + ' bell' + chr(7))}\n")
     s = _load(tmp_path, text)
     assert s.schedule[0].topics == [topic.strip()]
     data = course_calendar(s, DAY)
@@ -219,6 +222,7 @@ def test_the_check_sees_wrong_calendars():
         assert any(message in p for p in found), (message, found)
 
     sees(data.replace(b"\r\n", b"\n"), "CRLF")
+    sees(_wrong(data, b"LOCATION:", b"LOCATION:\x07"), "control character")
     sees(_wrong(data, b"\r\n ", b""), "longer than 75")
     assert start != "0600"
     sees(_wrong(data, f"{stamp}T{start}00".encode(), f"{stamp}T060000".encode()), f"{first.date}: ")
