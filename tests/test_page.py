@@ -225,6 +225,13 @@ def test_the_calendar_is_published_and_linked(fixture_course):
     assert 'href="course.ics"' in _header(html)
 
 
+def test_this_courses_calendar_holds_its_schedule(built_course):
+    html, _ = page(built_course)
+    data = (built_course.root / "dist" / "course.ics").read_bytes()
+    assert calendar_problems(data, built_course.syllabus()) == []
+    assert 'href="course.ics"' in _header(html)
+
+
 def _assert_reads_well(found: dict) -> None:
     """The checks of check_course_page that every course page passes."""
     for view in found["axe"]:
