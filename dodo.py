@@ -296,10 +296,10 @@ def task_changes():
 
 
 def task_page():
-    """The course page dist/index.html, linking every released PDF and its HTML page."""
+    """The course page dist/index.html, linking every released PDF and its HTML page, and its calendar."""
     released = [d for d in DOCS.values() if d.released]
     return {
-        "doc": "course page -> dist/index.html, linking every released PDF and page",
+        "doc": "course page -> dist/index.html, linking every released PDF and page, and dist/course.ics",
         "actions": [actions.write_page],
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
                      rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
@@ -307,7 +307,8 @@ def task_page():
                      *[rel(d.html) for d in PAGES if d.released and HTML_EDITION]],
         # It reads the final PDFs' sizes and page counts, and which changes PDFs exist.
         "task_dep": ["renumber", "changes", *(["html"] if HTML_EDITION else [])],
-        "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST_HTML / paths.HTML_CSS)],
+        "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST / "course.ics"),
+                    rel(paths.DIST_HTML / paths.HTML_CSS)],
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview(),

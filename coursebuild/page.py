@@ -13,6 +13,7 @@ from pathlib import Path
 
 from corelib import atomic
 from coursebuild import html, paths, render
+from coursebuild.ics import CALENDAR_NAME, course_calendar, meetings_on
 from coursebuild.documents import CHECKLIST, FULL_NOTES, Document, documents, solutions_name
 from coursebuild.release import decision_date, document_name, html_edition, preview, release_dates
 from coursebuild.syllabus import Syllabus, where
@@ -92,8 +93,26 @@ def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str
                 label = f"Solutions to homework {s.sheet(m.ref).number}"
             link = _link(doc, label, m.kind, dates.get(name), revised)
             links.append(replace(link, due=m.due) if m.kind == "homework" else link)
-        rows.append({"lecture": lecture, "links": links})
+        rows.append({"lecture": lecture, "links": links, "id": lecture_anchor(lecture.date)})
     return rows
+
+
+def lecture_anchor(day: dt.date) -> str:
+    return f"lecture-{day.isoformat()}"
+
+
+def coming_lecture(s: Syllabus, day: dt.date) -> dict | None:
+    """The lecture of `day` or, failing one, the next (a `no_class` row is none): what the page
+    marks and links near its top, with how it names it, or None once the last lecture is past."""
+    lecture = min((lec for lec in s.schedule if not lec.no_class and lec.date >= day), key=lambda lec: lec.date,
+                  default=None)
+    if lecture is None:
+        return None
+    wait = (lecture.date - day).days
+    when = "Today's lecture" if wait == 0 else "This week's lecture" if wait < 7 else "Next lecture"
+    return {"lecture": lecture, "when": when, "anchor": lecture_anchor(lecture.date),
+            "day": f"{lecture.date:%A} {render.long_date(lecture.date)}",
+            "times": [f"{m.start}\u2013{m.end}" for m in meetings_on(s, lecture.date)]}
 
 
 def document_labels(s: Syllabus) -> dict[str, str]:
@@ -134,6 +153,7 @@ def page_context(s: Syllabus) -> dict:
     docs = {d.name: d for d in documents(s)}
     full = docs[FULL_NOTES]
     revised = load_revisions()
+    coming = coming_lecture(s, decision_date())
     return {
         "course": s.course,
         "checklist": _link(docs[CHECKLIST], s.checklist.title, "checklist", None, revised) if s.checklist else None,
@@ -143,6 +163,9 @@ def page_context(s: Syllabus) -> dict:
         "rows": schedule_rows(s, docs, section_numbers(full.aux), revised),
         "revisions": revision_rows(revised, document_labels(s), {c.stem for c in s.chapters}),
         "css": CSS_NAME,
+        "calendar": CALENDAR_NAME,
+        "coming": coming,
+        "has_due": any(s.due(h.id) for h in s.homework),
         "decision_date": decision_date(),
         "preview": preview(),
     }
@@ -156,6 +179,7 @@ def write_page(s: Syllabus) -> None:
     atomic.write_text(paths.DIST / "index.html", render_page(s), staging=paths.STAGING)
     # Unchanged style sheets keep their time stamps (a browser's or a mirror's cache stays valid).
     atomic.copy_file_if_changed(paths.TEMPLATES / CSS_NAME, paths.DIST / CSS_NAME, staging=paths.STAGING)
+    atomic.write_bytes(paths.DIST / CALENDAR_NAME, course_calendar(s, decision_date()), staging=paths.STAGING)
     # The HTML edition's style sheet, and nothing in dist/html/ that no released page shows (with
     # `html=no`, no page at all: the course page then links none).
     html.copy_stylesheet()
@@ -167,9 +191,9 @@ def write_page(s: Syllabus) -> None:
 
 
 def published(docs: list[Document]) -> set[Path]:
-    """What dist/ holds outside dist/html/ after a build: the course page and its style sheet, each
-    released document's PDF and, where it was revised, its "what changed" PDF."""
-    keep = {paths.DIST / "index.html", paths.DIST / CSS_NAME}
+    """What dist/ holds outside dist/html/ after a build: the course page, its style sheet and its
+    calendar, each released document's PDF and, where it was revised, its "what changed" PDF."""
+    keep = {paths.DIST / "index.html", paths.DIST / CSS_NAME, paths.DIST / CALENDAR_NAME}
     for doc in docs:
         if doc.released:
             keep |= {doc.pdf, paths.changes_pdf(doc.name)}

@@ -115,6 +115,9 @@ class Course(_Strict):
     semester: str = NonEmpty
     class_times: list[ClassTimes] = Field(min_length=1)  # the weekly meetings, in the order shown
     location: str = NonEmpty
+    # The IANA time zone of the class times (Europe/Paris), for the calendar (coursebuild/ics.py);
+    # absent, its times are floating: the same clock time wherever the reader's calendar is.
+    timezone: Optional[str] = None
     evaluation: str = NonEmpty
     repository: Optional[str] = None
     language: str = "en"  # of the documents and pages, as a BCP 47 tag (en, fr, de-CH)
@@ -138,6 +141,23 @@ class Course(_Strict):
                 if a.day == b.day and a.clock("start") < b.clock("end") and b.clock("start") < a.clock("end"):
                     raise ValueError(f"meeting {i + 1} overlaps meeting {j + 1} ({a.text} and {b.text})")
         return meetings
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: Optional[str]) -> Optional[str]:
+        import zoneinfo
+
+        if value is None:
+            return value
+        try:
+            zoneinfo.ZoneInfo(value)
+            known = value != "localtime"  # the build machine's own zone names no place
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            known = False
+        if not known:
+            raise ValueError(f"unknown time zone {value!r}: expected a name of the IANA time zone database, "
+                             "such as Europe/Paris or America/New_York")
+        return value
 
     @field_validator("email")
     @classmethod

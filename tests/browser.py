@@ -49,11 +49,21 @@ OVERFLOWING = """Array.from(document.querySelectorAll('body *')).filter(e => {
   return true; }).map(e => e.tagName + (e.id ? '#' + e.id : ''))"""
 
 # axe-core's violations of impact serious or critical: (rule, impact, how many, first element).
-# Evaluated with a list of rules to leave out (or null for none).
-AXE_SERIOUS = """off => axe.run(document, {resultTypes: ['violations'],
-    rules: Object.fromEntries((off || []).map(id => [id, {enabled: false}]))}).then(r => r.violations
+# Evaluated with a list of rules to leave out (or null for none), or with {rule: true or false} to
+# switch rules on or off (target-size, for one, is off unless asked for).
+AXE_SERIOUS = """rules => axe.run(document, {resultTypes: ['violations'],
+    rules: Object.fromEntries(Object.entries(Array.isArray(rules) ? Object.fromEntries(rules.map(id => [id, false]))
+                                             : (rules || {})).map(([id, on]) => [id, {enabled: on}]))}).then(r => r.violations
   .filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)]))"""
+
+# Links shown smaller than a 24 px tap target (WCAG 2.5.8): narrower than 24 px, or with a line
+# of text less than 24 px high (a link that wraps is a box per line): (text, width, lowest line).
+SMALL_TARGETS = """Array.from(document.querySelectorAll('a[href]')).flatMap(a => {
+  const lines = Array.from(a.getClientRects()).filter(r => r.width > 0);
+  if (!lines.length) return [];
+  const width = a.getBoundingClientRect().width, low = Math.min(...lines.map(r => r.height));
+  return width < 24 || low < 24 ? [[a.textContent.trim().slice(0, 40), Math.round(width), Math.round(low * 10) / 10]] : []; })"""
 
 
 class Links(HTMLParser):
@@ -143,3 +153,58 @@ def check_pages(pages: dict[Path, str]) -> tuple[dict, dict]:
             browser.close()
     assert checked == len(pages) + len(first_of_kind)
     return violations, overflow
+
+
+# The luminance of the page's background (0 black, 1 white): the body's, else the root's, else
+# white, a browser's canvas where the page declares no colour scheme.
+PAPER = """(() => { for (const e of [document.body, document.documentElement]) {
+    const c = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g).map(Number);
+    if (c.length < 4 || c[3] > 0) return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255; }
+  return 1; })()"""
+
+# The course page (dist/index.html) at a phone's and a desktop's width, each in both schemes.
+COURSE_PAGE_VIEWS = ((390, 844, "light"), (390, 844, "dark"), (1280, 900, "light"), (1280, 900, "dark"))
+
+
+def check_course_page(page: Path, shots: str | None = None) -> dict:
+    """What a reader's browser makes of a course page, in each of COURSE_PAGE_VIEWS: axe's serious
+    or critical violations with every rule, target-size (24 px) included ("axe"), links smaller
+    than a 24 px tap target (SMALL_TARGETS, "small"), horizontal overflow ("overflow"), the
+    paper's luminance (0 black, 1 white: "paper"), how many links a voice command "click HTML"
+    finds and how many links read "HTML" ("html_names", "html_links"); at the phone's width in the
+    light scheme, where the schedule's first row starts and its topics end, against the first
+    screen's height ("first_row"); and the labels the schedule's cells show ("labels"). Screenshots
+    in build/screenshots/ named `shots`-WIDTHpx-SCHEME.png, when given."""
+    from playwright.sync_api import sync_playwright
+
+    axe = axe_source()
+    found = {"axe": {}, "small": {}, "overflow": {}, "paper": {}, "html_names": {}, "html_links": {}, "labels": {}}
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for width, height, scheme in COURSE_PAGE_VIEWS:
+                view = f"{width}px {scheme}"
+                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                tab.goto(page.as_uri())
+                if shots:
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    tab.screenshot(path=str(SHOTS / f"{shots}-{width}px-{scheme}.png"))
+                tab.add_script_tag(content=axe)
+                found["axe"][view] = tab.evaluate(AXE_SERIOUS, {"target-size": True})
+                found["small"][view] = tab.evaluate(SMALL_TARGETS)
+                scroll, inner = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                found["overflow"][view] = tab.evaluate(OVERFLOWING) if scroll > inner else []
+                found["paper"][view] = tab.evaluate(PAPER)
+                found["html_names"][view] = tab.get_by_role("link", name="HTML").count()
+                found["html_links"][view] = tab.get_by_text("HTML", exact=True).count()
+                found["labels"][view] = tab.evaluate("""Array.from(document.querySelectorAll('#schedule .cell-label'))
+                    .filter(e => e.getClientRects().length).map(e => e.textContent.trim())""")
+                if (width, scheme) == (390, "light"):
+                    found["first_row"] = tab.evaluate("""(() => { const row = document.querySelector('#schedule tbody tr');
+                        return row && {top: row.getBoundingClientRect().top, screen: window.innerHeight,
+                                       topics: row.cells[1].getBoundingClientRect().bottom}; })()""")
+                tab.close()
+        finally:
+            browser.close()
+    return found

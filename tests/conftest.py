@@ -190,12 +190,12 @@ class Course:
 
 
 def output_checksums(root: Path) -> dict[str, str]:
-    """sha256 of every PDF, page and figure in dist/ and every figure PDF: what must be reproducible."""
+    """sha256 of every PDF, page, calendar and figure in dist/ and every figure PDF: what must be reproducible."""
     import hashlib
 
     files = [*sorted((root / "dist").rglob("*")), *sorted((root / "figures").glob("*.pdf"))]
     return {str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css", ".svg")}
+            for f in files if f.is_file() and f.suffix in (".pdf", ".html", ".css", ".svg", ".ics")}
 
 
 def is_course_file(rel: str) -> bool:

@@ -15,6 +15,7 @@ from coursebuild import paths
 from coursebuild.documents import documents
 from coursebuild.page import section_numbers
 from coursebuild.syllabus import load
+from test_calendar import calendar_problems
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ def test_dist_holds_exactly_what_its_syllabus_makes(elsewhere_course):
     assert all(d.released for d in docs)
     made = {str(d.pdf.relative_to(paths.ROOT)) for d in docs}
     made |= {f"dist/html/{d.name}.html" for d in docs if d.kind != "notes"}
-    made |= {"dist/index.html", "dist/course.css", "dist/html/notes.css"}
+    made |= {"dist/index.html", "dist/course.css", "dist/course.ics", "dist/html/notes.css"}
     found = {str(p.relative_to(c.root)) for p in (c.root / "dist").rglob("*") if p.is_file()
              and not p.is_relative_to(c.root / "dist/html/figures") and not p.is_relative_to(c.root / "dist/html/images")}
     assert found == made
@@ -112,5 +113,9 @@ def test_the_course_page_follows_its_syllabus(elsewhere_course):
     assert not [h for h in links.hrefs if "solutions" in h or "checklist" in h]
     due = s.due(sheet.id)
     assert f'datetime="{due.isoformat()}"' in html
+    # Its calendar: two meetings a week, and the sheet's due date.
+    calendar = (c.root / "dist/course.ics").read_bytes()
+    assert calendar_problems(calendar, s) == [] and b"DTSTART;VALUE=DATE:" + due.strftime("%Y%m%d").encode() in calendar
+    assert 'href="course.ics">Calendar of the lectures and due dates</a>' in html
     # Its book without an address is listed without a link, not with href="None".
     assert 'href="None"' not in html and [b for b in s.course.literature if b.url is None]

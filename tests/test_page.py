@@ -1,17 +1,25 @@
 """The course page: it states what syllabus.yaml says, every link resolves, release dates hold
 back what is not out yet, it is valid self-contained HTML, and a real browser shows it without
-horizontal overflow at a desktop and a phone width."""
+horizontal overflow at a desktop and a phone width. It marks and links the lecture of the day it is
+built for, or the next, publishes and links the course's calendar, and reads well in a browser:
+the schedule on the phone's first screen with its cells labelled, light and dark schemes that axe
+passes, links named by their visible text and tap targets of 24 px (browser.check_course_page, shown
+failing on a wrong page)."""
+import datetime as dt
 import re
-from html import escape
+from html import escape, unescape
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from browser import OVERFLOWING, launch, parse
+from browser import OVERFLOWING, check_course_page, launch, parse
+from conftest import FIXTURE_DAY
 from coursebuild import paths
+from coursebuild.ics import course_calendar
 from coursebuild.syllabus import load
+from test_calendar import calendar_problems
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,3 +182,107 @@ def test_serve_answers_on_localhost(built_course):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _header(html: str) -> str:
+    """The page above its main content: what a reader sees first."""
+    return html.split("<main>", 1)[0]
+
+
+def test_the_coming_lecture_is_marked_and_linked_at_the_top(fixture_copy):
+    c = fixture_copy
+    s = c.syllabus()
+    lectures = [lec.date for lec in s.schedule if not lec.no_class]
+    first, second, last = lectures[0], lectures[1], lectures[-1]
+    assert [lec for lec in s.schedule if lec.no_class and first < lec.date < second], "test out of date"
+    one = dt.timedelta(days=1)
+    # (the day of the build, the lecture the page marks, how it names it)
+    cases = [(first, first, "Today's lecture"),
+             (first + one, second, "This week's lecture" if (second - first).days < 8 else "Next lecture"),
+             (last - 2 * one, last, "This week's lecture"),
+             (last + one, None, None)]
+    for day, lecture, label in cases:
+        html, links = page(c, f"date={day}")
+        marked = re.findall(r'<tr id="lecture-([\d-]+)"[^>]*\baria-current="date"', html)
+        assert html.count("aria-current") == len(marked), day
+        if lecture is None:  # the term is over: nothing marked, nothing linked
+            assert marked == [] and "#lecture-" not in _header(html), day
+            continue
+        assert marked == [lecture.isoformat()], (day, marked)
+        header = unescape(" ".join(re.sub(r"<[^>]+>", " ", _header(html)).split()))
+        assert f'href="#lecture-{lecture.isoformat()}"' in _header(html), day
+        assert f"{label}: {lecture:%A} {lecture.day} {lecture:%B %Y}" in header, (day, header)
+        assert f"lecture-{lecture.isoformat()}" in parse(html).ids
+
+
+def test_the_calendar_is_published_and_linked(fixture_course):
+    c = fixture_course
+    s = c.syllabus()
+    data = (c.root / "dist" / "course.ics").read_bytes()
+    assert data == course_calendar(s, dt.date.fromisoformat(FIXTURE_DAY))
+    assert calendar_problems(data, s) == []
+    html = (c.root / "dist" / "index.html").read_text()
+    assert 'href="course.ics"' in _header(html)
+
+
+def test_this_courses_calendar_holds_its_schedule(built_course):
+    html, _ = page(built_course)
+    data = (built_course.root / "dist" / "course.ics").read_bytes()
+    assert calendar_problems(data, built_course.syllabus()) == []
+    assert 'href="course.ics"' in _header(html)
+
+
+def _assert_reads_well(found: dict) -> None:
+    """The checks of check_course_page that every course page passes."""
+    for view in found["axe"]:
+        assert not found["axe"][view], (view, found["axe"][view])
+        assert not found["small"][view], (view, found["small"][view][:5])
+        assert not found["overflow"][view], (view, found["overflow"][view][:5])
+        # "Click HTML" finds every link that reads HTML.
+        assert found["html_names"][view] == found["html_links"][view], view
+        # The reader's scheme: a light page, or a dark one.
+        assert found["paper"][view] > 0.8 if view.endswith("light") else found["paper"][view] < 0.2, view
+        # Stacked on a phone, each cell of the schedule says what it holds; side by side, the headings do.
+        if view.startswith("390px"):
+            assert {"Topics", "Materials"} <= set(found["labels"][view]), view
+        else:
+            assert found["labels"][view] == [], view
+    row = found["first_row"]
+    assert row and row["top"] < row["screen"] and row["topics"] <= row["screen"], row
+
+
+def test_a_browser_shows_the_marked_page_in_both_schemes_on_a_phone(fixture_copy_html):
+    c = fixture_copy_html
+    first = next(lec.date for lec in c.syllabus().schedule if not lec.no_class)
+    html, _ = page(c, f"date={first}")  # its first lecture marked, its sheet out, its solutions not
+    assert 'aria-current="date"' in html and 'href="html/' in html
+    found = check_course_page(c.root / "dist" / "index.html", shots="fixture-course-page")
+    _assert_reads_well(found)
+    assert found["html_links"]["390px light"] > 0
+
+
+def test_the_course_page_reads_well_in_a_browser(built_course):
+    page(built_course)
+    _assert_reads_well(check_course_page(built_course.root / "dist" / "index.html", shots="course-page"))
+
+
+def test_the_browser_checks_see_a_page_that_reads_badly(tmp_path):
+    """check_course_page on a wrong page: a link named without its visible text, a small link, no
+    dark scheme but a dark link colour, the schedule a screen down with unlabelled cells."""
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><meta name="viewport" content="width=device-width">'
+        '<title>t</title><style>a { color: #333; } @media (prefers-color-scheme: dark) { body { background: #000; } }'
+        ' .tall { height: 1200px; }</style><main><div class="tall"><p>Some text.</p></div>'
+        '<section id="schedule"><table><tr><td>Mar 05</td><td><ul><li>A topic</li></ul></td>'
+        '<td><a href="x.pdf">Chapter 1</a> <a href="x.html" aria-label="Chapter 1, web page">HTML</a></td></tr>'
+        '</table></section></main></html>')
+    found = check_course_page(tmp_path / "index.html")
+    phone, dark = "390px light", "390px dark"
+    assert "label-content-name-mismatch" in {v[0] for v in found["axe"][phone]}
+    assert "color-contrast" in {v[0] for v in found["axe"][dark]}
+    assert {t for t, _, _ in found["small"][phone]} == {"Chapter 1", "HTML"}
+    assert found["html_names"][phone] == 0 and found["html_links"][phone] == 1
+    assert found["labels"][phone] == [] and found["paper"]["1280px dark"] < 0.2
+    assert found["first_row"]["top"] > found["first_row"]["screen"]
+    with pytest.raises(AssertionError):
+        _assert_reads_well(found)
