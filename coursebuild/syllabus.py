@@ -52,7 +52,8 @@ LANGUAGE_TAG = re.compile(r"""
      |en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)
      |sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-(?:bok|nyn)
      |zh-(?:guoyu|hakka|min|min-nan|xiang))\Z""", re.IGNORECASE | re.VERBOSE)
-# A chapter's or sheet's id: it names files, so lowercase letters, digits and single dashes.
+# A chapter's id: it names files, so lowercase letters, digits and single dashes (a sheet's id may
+# also have capitals: Homework.id).
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DEFAULT_CHECKLIST_SOURCE = paths.CHECKLIST_SOURCE.relative_to(paths.ROOT).as_posix()
 
