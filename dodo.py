@@ -11,7 +11,7 @@ from doit import get_var
 from doit.task import clean_targets
 from doit.tools import config_changed
 
-from coursebuild import actions, loading, paths, preamble, release, revisions, versions
+from coursebuild import actions, forge, loading, paths, preamble, release, revisions, versions
 from coursebuild.documents import CHECKLIST, FULL_NOTES, solutions_name
 from figgen.core import paths as figpaths
 from figgen.core import status
@@ -103,6 +103,10 @@ def task_figdata():
         }
 
 
+# The commit the provenance lines link each figure's module at (only with a repository to link).
+SOURCE_COMMIT = forge.head_commit() if PLAN.repository else None
+
+
 def task_figure():
     """Draw each figure from its saved data (restyling never recomputes)."""
     for name in FIGURES:
@@ -110,11 +114,11 @@ def task_figure():
         yield {
             "name": name,
             "doc": f"draw figures/{name}.pdf from {mode}-mode data",
-            "actions": [(actions.plot_figure, [name, PLAN.repository])],
+            "actions": [(actions.plot_figure, [name, PLAN.repository, SOURCE_COMMIT])],
             "file_dep": [*map(rel, figpaths.data_paths(name, mode)), rel(figpaths.module_path(name)),
                          rel(figpaths.FIGGEN / "core" / "style.py")],
             "targets": [rel(figpaths.figure_pdf(name)), rel(figpaths.figure_tex(name))],
-            "uptodate": [config_changed({"repository": PLAN.repository})],
+            "uptodate": [config_changed({"repository": PLAN.repository, "commit": SOURCE_COMMIT})],
             "clean": True,
             "verbosity": 2,
         }
@@ -130,7 +134,8 @@ def task_tex():
             "file_dep": [rel(paths.SYLLABUS), *[rel(p) for p in sorted(paths.TEMPLATES.glob("*.tex.j2"))]],
             # Of its sources, the wrapper only depends on whether they cite: editing a chapter
             # does not re-render it (nor load the syllabus).
-            "uptodate": [config_changed({"cites": PLAN.cites[doc.name]})],
+            "uptodate": [config_changed({"cites": PLAN.cites[doc.name], "scripts": PLAN.scripts[doc.name],
+                                         "repository": PLAN.repository})],
             "targets": [rel(doc.tex)],
             "clean": True,
         }
@@ -312,7 +317,7 @@ def task_page():
         # The page changes with the day's release decisions (and says which day), not only with its files.
         "uptodate": [config_changed({"released": {d.name: d.released for d in DOCS.values()},
                                      "day": release.decision_date().isoformat(), "preview": release.preview(),
-                                     "html": HTML_EDITION})],
+                                     "html": HTML_EDITION, "repository": PLAN.repository})],
         # The page publishes dist/: cleaning it removes everything the build wrote, including what
         # no task of the present syllabus makes any more (coursebuild/actions.py).
         "clean": [clean_targets, actions.remove_build_outputs],
@@ -445,7 +450,8 @@ def task_html():
                          *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]],
                          *[rel(paths.html_image(p)) for p in PLAN.images.get(_converted(doc).name, [])]],
             "targets": [rel(doc.html)],
-            "uptodate": [config_changed({"released": doc.released})],
+            "uptodate": [config_changed({"released": doc.released, "repository": PLAN.repository,
+                                         "scripts": PLAN.scripts[doc.name]})],
             "clean": True,
         }
 

@@ -179,14 +179,14 @@ def compute_figure(name: str):
     return True
 
 
-def plot_figure(name: str, repository: str | None):
+def plot_figure(name: str, repository: str | None, commit: str | None = None):
     from figgen.core import runner
     from figgen.core.modes import FigureError
 
     _figure_env()
     start = time.perf_counter()
     try:
-        mode = runner.plot(name, repository)
+        mode = runner.plot(name, repository, commit)
     except FigureError as exc:
         return _fail(str(exc))
     print(f"figure {name}: drawn from {mode}-mode data in {time.perf_counter() - start:.1f} s",

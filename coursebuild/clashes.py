@@ -26,6 +26,8 @@ ENGINE_MACROS = {
     "courseheader": "the course header of every PDF",
     "coursetitleblock": "the title lines under the header",
     "courseversion": "the version of every PDF",
+    "courseversionquery": "the version of every PDF, URL-encoded for its report link",
+    "coursereport": "the link that reports an error in a PDF",
 }
 
 # A definition and the name it defines: \newcommand{\x}, \newcommand*\x, \DeclareMathOperator{\x},

@@ -525,7 +525,23 @@ def page_context(doc, s, docs: dict) -> dict:
     else:
         ctx["title"] = ctx["heading"] = s.checklist.title
         ctx["subtitle"] = [s.checklist.subtitle]
+    ctx.update(source_links(doc, s, ctx["version"]))
     return ctx
+
+
+def source_links(doc, s, version: str) -> dict:
+    """The repository's links around a page, as its PDF prints them (coursebuild/tex.py): the
+    scripts its source names and, on a chapter or sheet, the new-issue form with its version."""
+    from coursebuild import forge
+    from coursebuild.tex import document_label
+
+    repo = forge.repository(s.course.repository)
+    if not repo:
+        return {"scripts": [], "report": None}
+    scripts = [{"path": p, "url": forge.source_url(repo, p)} for p in forge.scripts_named(doc.sources)]
+    report = (forge.report_url(repo, document_label(doc, s), version)
+              if doc.kind in ("chapter", "homework", "solutions") else None)
+    return {"scripts": scripts, "report": report}
 
 
 def write_page(name: str, context: dict, target: str, withdraw: str | None) -> None:

@@ -74,6 +74,7 @@ class Plan:
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
     images: dict = field(default_factory=dict)   # document name -> image files under notes/ it includes
+    scripts: dict = field(default_factory=dict)  # document name -> figure scripts it names (coursebuild/forge.py)
 
 
 _PLAN_CACHE = paths.BUILD / "plan.pickle"
@@ -89,7 +90,9 @@ def _syllabus_key() -> list:
 
     files = [paths.SYLLABUS, *sorted((paths.ROOT / "figgen").glob("*.py")),
              *sorted((paths.ROOT / "coursebuild").glob("*.py"))]
-    settings = [os.environ.get(v, "") for v in ("COURSE_DATE", "COURSE_PREVIEW")]
+    # The forge's variables stand in for a null course.repository (coursebuild/forge.py).
+    settings = [os.environ.get(v, "") for v in ("COURSE_DATE", "COURSE_PREVIEW", "GITHUB_SERVER_URL",
+                                                  "GITHUB_REPOSITORY")]
     return [_stamps(files), settings, dt.date.today().isoformat()]
 
 
@@ -115,9 +118,11 @@ def plan() -> Plan:
     if cached_syllabus_key == syllabus_key:
         result = _with_sources(cached)
     else:
+        from coursebuild import forge
+
         syllabus, docs = syllabus_and_documents()
         result = _with_sources(Plan(
-            repository=syllabus.course.repository,
+            repository=forge.repository(syllabus.course.repository),
             chapters=tuple(Entry(c.id, c.number, c.title, c.stem) for c in syllabus.chapters),
             homework=tuple(Entry(h.id, h.number, h.title, h.id) for h in syllabus.homework),
             docs=docs,
@@ -135,6 +140,7 @@ def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
     from coursebuild.clashes import clashes
     from coursebuild.documents import cites, images_used
+    from coursebuild.forge import scripts_named
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 
@@ -151,9 +157,10 @@ def _with_sources(result: Plan) -> Plan:
         citing = {name: cites(doc.sources, without_solutions=doc.kind == "homework")
                   for name, doc in result.docs.items()}
         images = {name: images_used(doc.sources) for name, doc in result.docs.items()}
+        scripts = {name: scripts_named(doc.sources) for name, doc in result.docs.items()}
     except NotUtf8Error as exc:
         _exit(str(exc))
-    return replace(result, figures=figures, cites=citing, images=images)
+    return replace(result, figures=figures, cites=citing, images=images, scripts=scripts)
 
 
 def syllabus_and_documents():

@@ -148,6 +148,7 @@ def revision_rows(revised: dict, labels: dict[str, str], chapters: set[str] = fr
 
 
 def page_context(s: Syllabus) -> dict:
+    from coursebuild import forge
     from coursebuild.revisions import load_revisions
 
     docs = {d.name: d for d in documents(s)}
@@ -156,6 +157,7 @@ def page_context(s: Syllabus) -> dict:
     coming = coming_lecture(s, decision_date())
     return {
         "course": s.course,
+        "repository": forge.repository(s.course.repository),
         "checklist": _link(docs[CHECKLIST], s.checklist.title, "checklist", None, revised) if s.checklist else None,
         "notes": _link(full, "Lecture notes (all chapters)", "notes", None, revised),
         "chapters": [_link(docs[c.stem], f"Chapter {c.number}: {c.title}", "chapter", release_dates(s).get(c.stem),

@@ -384,7 +384,11 @@ def write_changes(name: str, tex: str, sources: list[str], pdf: str) -> str | No
         version = f"\\input{{{paths.version_file(name).name}}}"
         if version not in text:
             return f"{name}: its wrapper {paths.rel(tex)} does not say {version}"
-        text = text.replace(version, f"\\newcommand{{\\courseversion}}{{{said}}}")
+        from urllib.parse import quote
+
+        query = quote(said).replace("%", "\\%")  # as coursebuild/versions.py writes it
+        text = text.replace(version, f"\\newcommand{{\\courseversion}}{{{said}}}"
+                                     f"\\newcommand{{\\courseversionquery}}{{{query}}}")
         head, sep, rest = text.partition(_BEGIN_DOCUMENT)
         if not sep:
             return f"{name}: no \\begin{{document}} in {paths.rel(tex)}"

@@ -22,6 +22,7 @@ def context(doc: Document, s: Syllabus) -> dict:
         # recompiles only the documents whose version it changed, and re-renders no wrapper.
         "version_name": paths.version_file(doc.name).name,
     }
+    ctx.update(source_links(doc, s))
     if doc.kind == "notes":
         ctx["chapters"] = s.chapters
     elif doc.kind == "chapter":
@@ -41,6 +42,40 @@ def context(doc: Document, s: Syllabus) -> dict:
         # loader allows letters, digits and _./- only in: nothing to escape).
         ctx.update(checklist=s.checklist, checklist_input=render.Raw(s.checklist.source.removesuffix(".tex")))
     return ctx
+
+
+def document_label(doc: Document, s: Syllabus) -> str:
+    """How a report of an error names the document."""
+    if doc.kind == "chapter":
+        chapter = s.chapter(doc.params["chapter"])
+        return f"Chapter {chapter.number}: {chapter.title}"
+    if doc.kind in ("homework", "solutions"):
+        sheet = s.sheet(doc.params["homework"])
+        return f"Homework {sheet.number}: {sheet.title}" + (" (solutions)" if doc.kind == "solutions" else "")
+    return doc.title
+
+
+# Stands for the version in the report link, replaced by \courseversionquery (the version file's),
+# so that a new version changes no wrapper.
+_VERSION_SLOT = "COURSEVERSIONSLOT"
+
+
+def source_links(doc: Document, s: Syllabus) -> dict:
+    """The repository's links a PDF prints: the scripts its source names, the new-issue form."""
+    from corelib.latex_escape import escape_latex
+
+    from coursebuild import forge
+
+    repo = forge.repository(s.course.repository)
+    if not repo:
+        return {"scripts": [], "report_url": None}
+    scripts = [{"path": p, "url": render.Raw(escape_latex(forge.source_url(repo, p), url=True))}
+               for p in forge.scripts_named(doc.sources)]
+    report = None
+    if doc.kind in ("chapter", "homework", "solutions"):
+        url = escape_latex(forge.report_url(repo, document_label(doc, s), _VERSION_SLOT), url=True)
+        report = render.Raw(url.replace(_VERSION_SLOT, r"\courseversionquery"))
+    return {"scripts": scripts, "report_url": report}
 
 
 def render_document(doc: Document, s: Syllabus) -> str:

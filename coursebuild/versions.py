@@ -267,8 +267,13 @@ def text(version: dict) -> str:
 
 
 def version_tex(version: dict) -> str:
+    from urllib.parse import quote
+
+    # \courseversionquery: the same, URL-encoded, for the report link's form (coursebuild/forge.py).
+    query = quote(text(version)).replace("%", "\\%")
     return ("% Written by ./doit (coursebuild/versions.py) from git; do not edit.\n"
-            f"\\newcommand{{\\courseversion}}{{{text(version)}}}\n")
+            f"\\newcommand{{\\courseversion}}{{{text(version)}}}\n"
+            f"\\newcommand{{\\courseversionquery}}{{{query}}}\n")
 
 
 def write(documents: dict[str, list[str]]) -> None:

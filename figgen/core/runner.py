@@ -158,7 +158,7 @@ def alt_text(name: str, module, params: dict) -> str:
     return out
 
 
-def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None) -> str:
+def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None, commit: str | None = None) -> str:
     from corelib.latex_escape import escape_latex
 
     lines = [f"% Written by figgen from figures/data/{name}.{meta['mode']}.json; do not edit."]
@@ -176,14 +176,15 @@ def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None
     script = f"figgen/{name}.py"
     label = f"\\texttt{{{escape_latex(script)}}}"
     if repository:
-        url = repository.rstrip("/") + "/blob/main/" + script
+        # The module at the commit the document is built from (what the figure shows), else main.
+        url = repository.rstrip("/") + f"/blob/{commit or 'main'}/" + script
         label = f"\\href{{{escape_latex(url, url=True)}}}{{{label}}}"
     provenance = f"Computed by {label}, {meta['mode']} mode."
     lines.append(f"\\figsetparam{{{name}}}{{provenance}}{{{provenance}}}")
     return "\n".join(lines) + "\n"
 
 
-def plot(name: str, repository: str | None = None) -> str:
+def plot(name: str, repository: str | None = None, commit: str | None = None) -> str:
     """Draw a figure from its saved data into figures/NAME.pdf and figures/NAME.tex."""
     import matplotlib
 
@@ -199,7 +200,7 @@ def plot(name: str, repository: str | None = None) -> str:
         pdf = style.pdf_bytes(fig)
     extra = module.caption_params(arrays, meta["config"]) if hasattr(module, "caption_params") else {}
     atomic.write_bytes(figure_pdf(name), pdf)
-    atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository))
+    atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository, commit))
     return mode
 
 
