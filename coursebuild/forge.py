@@ -10,8 +10,10 @@ import os
 import re
 from urllib.parse import quote, urlencode
 
-# A script a sheet tells students to run: `figgen/NAME.py` or `python -m figgen NAME`.
-_SCRIPT = re.compile(r"figgen/([A-Za-z_][A-Za-z0-9_]*)\.py|python3?\s+-m\s+figgen\s+([A-Za-z_][A-Za-z0-9_]*)")
+# A script a sheet tells students to run: `figgen/NAME.py` or `python -m figgen NAME`, its
+# underscores written \_ in LaTeX or not.
+_NAME = r"((?:[A-Za-z0-9_]|\\_)+)"
+_SCRIPT = re.compile(rf"figgen/{_NAME}\.py|python3?\s+-m\s+figgen\s+{_NAME}")
 
 
 def repository(configured: str | None) -> str | None:
@@ -30,14 +32,18 @@ def source_url(repo: str, path: str, commit: str | None = None) -> str:
 
 
 def scripts_named(sources) -> list[str]:
-    """The figure scripts (`figgen/NAME.py`) a document's sources name, sorted, without repeats
-    (LaTeX comments are skipped, as for the figures it shows)."""
+    """The figure scripts (`figgen/NAME.py`) a document's sources name, sorted, without repeats:
+    only modules that exist (a sheet may ask students to write a new one), LaTeX comments aside,
+    as for the figures it shows."""
     from coursebuild.documents import _text
+    from figgen.core.paths import module_path
 
     found = set()
     for src in sources:
         for m in _SCRIPT.finditer(_text(src)):
-            found.add(f"figgen/{m.group(1) or m.group(2)}.py")
+            name = (m.group(1) or m.group(2)).replace("\\_", "_")
+            if module_path(name).is_file():
+                found.add(f"figgen/{name}.py")
     return sorted(found)
 
 
