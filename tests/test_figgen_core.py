@@ -123,6 +123,9 @@ def test_figure_tex_names_script_mode_and_links_the_repository():
     assert rf"\href{{https://example.org/course/blob/main/figgen/{FIGURE}.py}}" in tex
     assert "quick mode" in tex
     assert r"\href" not in runner.figure_tex_source(FIGURE, meta, {}, None)
+    # At the commit the document is built from, when the build knows it.
+    at_commit = runner.figure_tex_source(FIGURE, meta, {}, "https://example.org/course", "0123abc" * 5)
+    assert rf"\href{{https://example.org/course/blob/{'0123abc' * 5}/figgen/{FIGURE}.py}}" in at_commit
 
 
 # ----------------------------------------------------------------------------------------------
