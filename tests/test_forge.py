@@ -55,6 +55,7 @@ def test_the_report_link_names_the_document_and_its_version_encoded():
     assert "section" in query["body"][0].lower()
 
 
+@pytest.mark.slow
 def test_with_a_repository_the_pages_and_pdfs_link_it_the_scripts_and_the_report_form(fixture_copy_html):
     course = fixture_copy_html
     with_repository(course, REPO)
@@ -92,6 +93,7 @@ def test_with_a_repository_the_pages_and_pdfs_link_it_the_scripts_and_the_report
     assert any(provenance == href for page in (dist / "html").glob("*.html") for href, _ in html_links(page))
 
 
+@pytest.mark.slow
 def test_without_a_repository_nothing_links_one(fixture_course):
     dist = fixture_course.root / "dist"
     for page in [dist / "index.html", *(dist / "html").glob("*.html")]:
@@ -100,6 +102,7 @@ def test_without_a_repository_nothing_links_one(fixture_course):
         assert not [u for u in pdf_uris(pdf) if "/issues/new" in u or "/blob/" in u], pdf
 
 
+@pytest.mark.slow
 def test_in_the_publishing_workflow_the_forge_s_repository_is_linked(fixture_copy):
     # Only the course page's task: the forge's variables reach it as they reach every task.
     fixture_copy.doit("-s", "page", env=GITHUB)
