@@ -60,6 +60,12 @@ def _image_files(doc):
     return [rel(p) for p in PLAN.images.get(doc.name, [])]
 
 
+def _latex_inputs(doc):
+    """What LaTeX reads to compile a document, besides its wrapper and sources: the shared preamble
+    and its format, the document's own preamble, the bibliographies, its figures and images."""
+    return [*STYLE, *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY, *_figure_files(doc), *_image_files(doc)]
+
+
 def _compile(doc, xref=None, first_pass=False):
     return (actions.compile_pdf, [doc.name, str(doc.tex), str(doc.outdir), str(doc.pdf),
                                   None if doc.released else str(doc.dist_pdf), [str(s) for s in doc.sources],
@@ -73,8 +79,7 @@ def _pdf_task(doc, doc_line=None, xref=None):
     task = {
         "doc": doc_line or f"{doc.title} -> {rel(doc.pdf)}",
         "actions": [_compile(doc)],
-        "file_dep": [rel(doc.tex), *sources, *STYLE, *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY,
-                     *_figure_files(doc), *_image_files(doc), rel(paths.version_file(doc.name))],
+        "file_dep": [rel(doc.tex), *sources, *_latex_inputs(doc), rel(paths.version_file(doc.name))],
         "targets": [rel(doc.pdf)],
         "clean": True,
     }
@@ -243,7 +248,7 @@ def task_xref():
 
     documents = [entry(paths.xref_file(c.stem), [DOCS[c.stem]]) for c in PLAN.chapters]
     # A sheet and its solutions read one numbers file.
-    documents += [entry(paths.xref_file(h.id), [DOCS[n] for n in (h.id, f"{h.id}-solutions") if n in DOCS])
+    documents += [entry(paths.xref_file(h.id), [DOCS[n] for n in (h.id, solutions_name(h.id)) if n in DOCS])
                   for h in PLAN.homework]
     return {
         "actions": [(actions.write_xrefs, [documents, rel(DOCS[FULL_NOTES].aux)])],
@@ -262,8 +267,8 @@ def _quoting():
         yield DOCS[c.stem], f"chapter:{c.stem}", paths.xref_file(c.stem)
     for h in PLAN.homework:
         yield DOCS[h.id], f"homework:{h.id}", paths.xref_file(h.id)
-        if solutions_name(h.id) in DOCS:
-            yield DOCS[solutions_name(h.id)], f"solutions:{h.id}", paths.xref_file(h.id)
+    for h in _with_solutions():
+        yield DOCS[solutions_name(h.id)], f"solutions:{h.id}", paths.xref_file(h.id)
 
 
 def task_renumber():
@@ -291,8 +296,7 @@ def task_changes():
             "doc": f"latexdiff of {doc.title} since its release -> {rel(pdf)} (if revised)",
             "actions": [(actions.write_changes, [doc.name, str(doc.tex), [str(s) for s in doc.sources], str(pdf)])],
             # Rebuilt when the as-released commit (the .base file) or what is diffed and compiled changes.
-            "file_dep": [rel(base), rel(doc.tex), *[rel(s) for s in doc.sources if s.exists()], *STYLE,
-                         *map(rel, doc.preamble), rel(paths.FORMAT), *BIBLIOGRAPHY, *_figure_files(doc), *_image_files(doc),
+            "file_dep": [rel(base), rel(doc.tex), *[rel(s) for s in doc.sources if s.exists()], *_latex_inputs(doc),
                          *xref],
             # No target: most documents have no changes PDF, and a missing target would rerun the task.
             "uptodate": [lambda name=doc.name: revisions.changes_current(name)],

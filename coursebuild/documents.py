@@ -168,6 +168,27 @@ def images_used(sources) -> list[Path]:
     return sorted({use.file for use in image_uses(sources) if use.file})
 
 
+# A script a sheet tells students to run: `figgen/NAME.py` or `python -m figgen NAME`, its
+# underscores written \_ in LaTeX or not.
+_NAME = r"((?:[A-Za-z0-9_]|\\_)+)"
+_SCRIPT = re.compile(rf"figgen/{_NAME}\.py|python3?\s+-m\s+figgen\s+{_NAME}")
+
+
+def scripts_named(sources) -> list[str]:
+    """The figure scripts (`figgen/NAME.py`) a document's sources name, sorted, without repeats:
+    only modules that exist (a sheet may ask students to write a new one), LaTeX comments aside,
+    as for the figures it shows."""
+    from figgen.core.paths import module_path
+
+    found = set()
+    for src in sources:
+        for m in _SCRIPT.finditer(_text(src)):
+            name = (m.group(1) or m.group(2)).replace("\\_", "_")
+            if module_path(name).is_file():
+                found.add(f"figgen/{name}.py")
+    return sorted(found)
+
+
 _SOLUTION = re.compile(r"\\begin\{solution\}.*?\\end\{solution\}", re.S)
 
 

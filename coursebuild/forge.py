@@ -7,14 +7,7 @@ GITHUB_REPOSITORY). Without either, no page or PDF links a repository.
 from __future__ import annotations
 
 import os
-import re
 from urllib.parse import quote, urlencode
-
-# A script a sheet tells students to run: `figgen/NAME.py` or `python -m figgen NAME`, its
-# underscores written \_ in LaTeX or not.
-_NAME = r"((?:[A-Za-z0-9_]|\\_)+)"
-_SCRIPT = re.compile(rf"figgen/{_NAME}\.py|python3?\s+-m\s+figgen\s+{_NAME}")
-
 
 def repository(configured: str | None) -> str | None:
     """The repository's address without a trailing slash, or None."""
@@ -29,22 +22,6 @@ def repository(configured: str | None) -> str | None:
 def source_url(repo: str, path: str, commit: str | None = None) -> str:
     """A file of the repository as the forge shows it, at a commit (else the main branch)."""
     return f"{repo}/blob/{commit or 'main'}/{quote(path)}"
-
-
-def scripts_named(sources) -> list[str]:
-    """The figure scripts (`figgen/NAME.py`) a document's sources name, sorted, without repeats:
-    only modules that exist (a sheet may ask students to write a new one), LaTeX comments aside,
-    as for the figures it shows."""
-    from coursebuild.documents import _text
-    from figgen.core.paths import module_path
-
-    found = set()
-    for src in sources:
-        for m in _SCRIPT.finditer(_text(src)):
-            name = (m.group(1) or m.group(2)).replace("\\_", "_")
-            if module_path(name).is_file():
-                found.add(f"figgen/{name}.py")
-    return sorted(found)
 
 
 REPORT_BODY = ("Document: {document}\nVersion: {version}\n\n"

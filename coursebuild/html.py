@@ -533,12 +533,13 @@ def source_links(doc, s, version: str) -> dict:
     """The repository's links around a page, as its PDF prints them (coursebuild/tex.py): the
     scripts its source names and, on a chapter or sheet, the new-issue form with its version."""
     from coursebuild import forge
+    from coursebuild.documents import scripts_named
     from coursebuild.tex import document_label
 
     repo = forge.repository(s.course.repository)
     if not repo:
         return {"scripts": [], "report": None}
-    scripts = [{"path": p, "url": forge.source_url(repo, p)} for p in forge.scripts_named(doc.sources)]
+    scripts = [{"path": p, "url": forge.source_url(repo, p)} for p in scripts_named(doc.sources)]
     report = (forge.report_url(repo, document_label(doc, s), version)
               if doc.kind in ("chapter", "homework", "solutions") else None)
     return {"scripts": scripts, "report": report}

@@ -74,7 +74,7 @@ class Plan:
     figures: dict = field(default_factory=dict)  # document name -> figures it shows
     cites: dict = field(default_factory=dict)    # document name -> whether it needs a bibliography
     images: dict = field(default_factory=dict)   # document name -> image files under notes/ it includes
-    scripts: dict = field(default_factory=dict)  # document name -> figure scripts it names (coursebuild/forge.py)
+    scripts: dict = field(default_factory=dict)  # document name -> figure scripts it names (documents.scripts_named)
 
 
 _PLAN_CACHE = paths.BUILD / "plan.pickle"
@@ -140,7 +140,7 @@ def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
     from coursebuild.clashes import clashes
     from coursebuild.documents import cites, images_used
-    from coursebuild.forge import scripts_named
+    from coursebuild.documents import scripts_named
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 

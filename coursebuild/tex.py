@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from corelib import atomic
 from coursebuild import paths, render
-from coursebuild.documents import Document, cites
+from coursebuild.documents import Document, cites, scripts_named
 from coursebuild.preamble import latex_file
 from coursebuild.syllabus import Syllabus
 
@@ -70,7 +70,7 @@ def source_links(doc: Document, s: Syllabus) -> dict:
     if not repo:
         return {"scripts": [], "report_url": None}
     scripts = [{"path": p, "url": render.Raw(escape_latex(forge.source_url(repo, p), url=True))}
-               for p in forge.scripts_named(doc.sources)]
+               for p in scripts_named(doc.sources)]
     report = None
     if doc.kind in ("chapter", "homework", "solutions"):
         url = escape_latex(forge.report_url(repo, document_label(doc, s), _VERSION_SLOT), url=True)
