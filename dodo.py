@@ -52,7 +52,8 @@ BIBLIOGRAPHY = list(PLAN.bibliography)
 
 
 def _figure_files(doc):
-    return [rel(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f))]
+    return [rel(p) for f in PLAN.figures[doc.name]
+            for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f), figpaths.figure_claims(f))]
 
 
 def _image_files(doc):
@@ -122,7 +123,8 @@ def task_figure():
             "actions": [(actions.plot_figure, [name, PLAN.repository, SOURCE_COMMIT])],
             "file_dep": [*map(rel, figpaths.data_paths(name, mode)), rel(figpaths.module_path(name)),
                          rel(figpaths.FIGGEN / "core" / "style.py")],
-            "targets": [rel(figpaths.figure_pdf(name)), rel(figpaths.figure_tex(name))],
+            "targets": [rel(figpaths.figure_pdf(name)), rel(figpaths.figure_tex(name)),
+                        rel(figpaths.figure_claims(name))],
             "uptodate": [config_changed({"repository": PLAN.repository, "commit": SOURCE_COMMIT})],
             "clean": True,
             "verbosity": 2,
@@ -400,7 +402,8 @@ def task_latexml():
     """Convert each document's LaTeX to LaTeXML's XML (the slow step of the HTML edition)."""
     for doc in CONVERTED:
         sources = [rel(s) for s in doc.sources if s.exists()]
-        figures = [rel(figpaths.figure_tex(f)) for f in PLAN.figures[doc.name]]
+        # The claims' verdicts too: a claim turned false must stop the page as it stops the PDF.
+        figures = [rel(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_tex(f), figpaths.figure_claims(f))]
         yield {
             "name": doc.name,
             "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from corelib import atomic
 from coursebuild import paths
+from coursebuild.claims import false_claims
 from coursebuild.latex import LatexError, latexmk, source_date_epoch
 from coursebuild.xref import record_quoted
 
@@ -64,6 +65,9 @@ def compile_pdf(name: str, tex: str, outdir: str, pdf: str, withdraw: str | None
     missing = [paths.rel(Path(s)) for s in sources if not Path(s).is_file()]
     if missing:
         return _fail(f"{name}: missing source {', '.join(missing)} (named by its id in syllabus.yaml)")
+    unsupported = false_claims(sources)
+    if unsupported:  # before LaTeX: nothing of the document is published
+        return _fail("\n".join(unsupported))
     numbers = _read(xref) if xref else None
     try:
         built = latexmk(Path(tex), Path(outdir), name, paths.FORMAT)
@@ -246,6 +250,9 @@ def convert_bibliography(bibliography: list[str]):
 def convert_html(name: str, tex: str, sources: list[str]):
     from coursebuild import html
 
+    unsupported = false_claims(sources)
+    if unsupported:  # the HTML edition says what the PDF says: no page for a false sentence
+        return _fail("\n".join(unsupported))
     return _html(html.convert, name, tex, sources)
 
 

@@ -103,7 +103,11 @@ def solutions_name(homework_id: str) -> str:
     return f"{homework_id}-solutions"
 
 
-_FIGURE_USE = re.compile(r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam)\s*\{([^}]+)\}")
+# What names a figure: its picture, one of its parameters, or one of its claims.
+FIGURE_MACROS = r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam|figclaim|figclaimvalue)"
+_FIGURE_USE = re.compile(FIGURE_MACROS + r"\s*\{([^}]+)\}")
+_FIGURE_SHOWN = re.compile(r"\\coursefigure(?:\[[^\]]*\])?\s*\{\s*([^}]+?)\s*\}")
+_CLAIM_USE = re.compile(r"\\figclaim(?:value)?\s*\{\s*([^}]+?)\s*\}\s*\{\s*([^}]+?)\s*\}")
 # natbib's \\cite, \\citet, \\citep... and biblatex's \\textcite, \\parencite, \\autocite, \\footcite...
 _CITE = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*|nocite)\s*(?:\[[^\]]*\]\s*)*\{")
 _COMMENT = re.compile(r"(?<!\\)%.*")
@@ -117,7 +121,7 @@ def _text(path: Path) -> str:
 
 
 def figures_used(sources) -> list[str]:
-    """Figures named by \\coursefigure or \\figparam in the sources, sorted, without repeats."""
+    """Figures named by \\coursefigure, \\figparam or a claim in the sources, sorted, without repeats."""
     return sorted({m.group(1).strip() for src in sources for m in _FIGURE_USE.finditer(_text(src))})
 
 
@@ -187,6 +191,36 @@ def scripts_named(sources) -> list[str]:
             if module_path(name).is_file():
                 found.add(f"figgen/{name}.py")
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class ClaimUse:
+    """A sentence that cites a figure's claim: \\figclaim{figure}{claim} at source:line."""
+    source: Path
+    line: int
+    figure: str
+    claim: str
+    in_alt: bool = False  # stated by the figure's text alternative, at the \\coursefigure showing it
+
+    @property
+    def where(self) -> str:
+        return f"{paths.rel(self.source)}:{self.line}"
+
+
+def claims_cited(sources, alt_claims=None) -> list[ClaimUse]:
+    """Every claim a document's sources cite, with its line, LaTeX comments aside (solutions
+    included: a sheet and its solutions are one source, and both must be true). With
+    `alt_claims` (figure -> the claims its ALT text states), a \\coursefigure cites those too: the
+    HTML edition shows that text with the figure."""
+    found = []
+    for src in sources:
+        text = _text(src)  # comments are cut line by line, so the line numbers stay the file's
+        found += [ClaimUse(src, text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2))
+                  for m in _CLAIM_USE.finditer(text)]
+        if alt_claims is not None:
+            found += [ClaimUse(src, text.count("\n", 0, m.start()) + 1, m.group(1), claim, in_alt=True)
+                      for m in _FIGURE_SHOWN.finditer(text) for claim in alt_claims(m.group(1))]
+    return found
 
 
 _SOLUTION = re.compile(r"\\begin\{solution\}.*?\\end\{solution\}", re.S)

@@ -138,6 +138,7 @@ def plan() -> Plan:
 
 def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
+    from coursebuild.claims import undeclared_or_uncited
     from coursebuild.clashes import clashes
     from coursebuild.documents import cites, images_used
     from coursebuild.documents import scripts_named
@@ -158,7 +159,15 @@ def _with_sources(result: Plan) -> Plan:
                   for name, doc in result.docs.items()}
         images = {name: images_used(doc.sources) for name, doc in result.docs.items()}
         scripts = {name: scripts_named(doc.sources) for name, doc in result.docs.items()}
+        shown = sorted({f for names in figures.values() for f in names})
+        unbound = undeclared_or_uncited({name: doc.sources for name, doc in result.docs.items()}, shown)
+        if unbound:
+            _exit("\n".join(unbound))
     except NotUtf8Error as exc:
+        _exit(str(exc))
+    except SyntaxError as exc:
+        _exit(f"{paths.rel(exc.filename)}:{exc.lineno}: {exc.msg}")
+    except ValueError as exc:  # a CLAIMS that is no literal dict of names, located
         _exit(str(exc))
     return replace(result, figures=figures, cites=citing, images=images, scripts=scripts)
 

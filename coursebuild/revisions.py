@@ -145,7 +145,9 @@ def code_key(source: bytes | None) -> str | None:
 
 
 def _figure_sections(text: str, figure: str) -> list[str]:
-    use = re.compile(r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam)\s*\{\s*" + re.escape(figure) + r"\s*\}")
+    from coursebuild.documents import FIGURE_MACROS
+
+    use = re.compile(FIGURE_MACROS + r"\s*\{\s*" + re.escape(figure) + r"\s*\}")
     return [t for t, body in sections(text).items() if use.search(body)]
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 
 from figgen.core.paths import LIB, ROOT, module_path
 
-# Functions that only draw: editing them must not invalidate computed data.
-PLOT_ONLY = {"plot", "caption_params"}
-# Module constants that only describe the drawing (ALT, the text alternative of the HTML edition):
-# editing them must not invalidate computed data either.
-DESCRIPTION_ONLY = {"ALT"}
+# Functions that only draw, or read the data (the claims its text makes): editing them must not
+# invalidate computed data.
+PLOT_ONLY = {"plot", "caption_params", "claims"}
+# Module constants that only describe the drawing (ALT, the text alternative of the HTML edition)
+# or the data (CLAIMS, ALT_CLAIMS): editing them must not invalidate computed data either.
+DESCRIPTION_ONLY = {"ALT", "ALT_CLAIMS", "CLAIMS"}
 
 
 def _strip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -85,14 +86,18 @@ def _parse(path: Path) -> dict:
     stamp = [stat.st_mtime_ns, stat.st_size]
     entry = _disk_cache().get(str(path))
     # Entries of older code lack imports, or were digested with other things left out.
-    if entry and entry["stamp"] == stamp and "imports" in entry and entry.get("dropped") == _DROPPED:
+    if entry and entry["stamp"] == stamp and "claims" in entry and entry.get("dropped") == _DROPPED:
         return entry
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    config = None
+    config, claims, alt_claims = None, {}, []
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CONFIG" for t in node.targets):
             # As JSON gives it back from the cache: lists, never tuples.
             config = json.loads(json.dumps(ast.literal_eval(node.value)))
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CLAIMS" for t in node.targets):
+            claims = _literal_claims(path, node)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ALT_CLAIMS" for t in node.targets):
+            alt_claims = _literal_names(path, node)
     entry = {
         "stamp": stamp,
         "imports": sorted(_figure_imports(tree)),
@@ -100,10 +105,40 @@ def _parse(path: Path) -> dict:
         "compute_digest": hashlib.sha256(_normalised(tree, PLOT_ONLY, frozenset(DESCRIPTION_ONLY)).encode()).hexdigest(),
         "dropped": _DROPPED,
         "config": config,
+        "claims": claims,
+        "alt_claims": alt_claims,
     }
     _disk_cache()[str(path)] = entry
     _save_cache()
     return entry
+
+
+def _literal_claims(path: Path, node: ast.Assign) -> dict[str, int]:
+    """CLAIMS = {"name": "statement", ...}: each name with the line that declares it."""
+    if not isinstance(node.value, ast.Dict) or not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.replace("_", "").isalnum()
+            and isinstance(v, ast.Constant) and isinstance(v.value, str) for k, v in zip(node.value.keys, node.value.values)):
+        raise ValueError(f"{path.relative_to(ROOT)}:{node.lineno}: CLAIMS must be a literal dict of claim names "
+                         "(letters, digits, _) to the statements they check")
+    return {k.value: k.lineno for k in node.value.keys}
+
+
+def _literal_names(path: Path, node: ast.Assign) -> list[str]:
+    """ALT_CLAIMS = ["name", ...]: the claims the module's ALT text states."""
+    if not isinstance(node.value, (ast.List, ast.Tuple)) or not all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.value.elts):
+        raise ValueError(f"{path.relative_to(ROOT)}:{node.lineno}: ALT_CLAIMS must be a literal list of claim names")
+    return [e.value for e in node.value.elts]
+
+
+def read_claims(name: str) -> dict[str, int]:
+    """The claims a figure module declares, each with the line that declares it (no import)."""
+    return dict(_parse(module_path(name))["claims"])
+
+
+def read_alt_claims(name: str) -> list[str]:
+    """The claims the module's ALT text states (ALT_CLAIMS): cited there, checked when it is drawn."""
+    return list(_parse(module_path(name))["alt_claims"])
 
 
 def _figure_imports(tree: ast.Module) -> set[str]:

@@ -34,3 +34,8 @@ def figure_pdf(name: str) -> Path:
 def figure_tex(name: str) -> Path:
     """LaTeX beside the PDF: caption parameters and the provenance line (see templates/latex/course.sty)."""
     return FIGURES / f"{name}.tex"
+
+
+def figure_claims(name: str) -> Path:
+    """The verdicts of the figure's claims on the data it is drawn from (figgen/core/claims.py)."""
+    return FIGURES / f"{name}.claims.json"

@@ -13,9 +13,9 @@ import numpy as np
 
 from corelib import atomic
 from figgen.core import status, store
-from figgen.core.hashing import compute_hash, read_config
+from figgen.core.hashing import compute_hash, read_alt_claims, read_claims, read_config
 from figgen.core.modes import MODES, FigureError, select_device
-from figgen.core.paths import figure_names, figure_pdf, figure_tex
+from figgen.core.paths import figure_claims, figure_names, figure_pdf, figure_tex
 from figgen.core.threads import single_cpu_thread
 
 
@@ -158,7 +158,8 @@ def alt_text(name: str, module, params: dict) -> str:
     return out
 
 
-def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None, commit: str | None = None) -> str:
+def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None, commit: str | None = None,
+                      verdicts: dict | None = None) -> str:
     from corelib.latex_escape import escape_latex
 
     lines = [f"% Written by figgen from figures/data/{name}.{meta['mode']}.json; do not edit."]
@@ -181,7 +182,22 @@ def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None
         label = f"\\href{{{escape_latex(url, url=True)}}}{{{label}}}"
     provenance = f"Computed by {label}, {meta['mode']} mode."
     lines.append(f"\\figsetparam{{{name}}}{{provenance}}{{{provenance}}}")
+    # A claim's value is LaTeX made by the module (a rounded number); the checks themselves are
+    # read back from figures/NAME.claims.json by the build, before LaTeX runs.
+    for key, verdict in sorted((verdicts or {}).items()):
+        lines.append(f"\\figsetclaim{{{name}}}{{{key}}}{{{verdict.value or ''}}}")
     return "\n".join(lines) + "\n"
+
+
+def evaluate_claims(name: str, module, arrays: dict, meta: dict) -> dict:
+    """The module's claims on the data (the build holds the sentences citing them to the verdicts)."""
+    from figgen.core import claims
+
+    declared = read_claims(name)
+    for key in read_alt_claims(name):
+        if key not in declared:
+            raise FigureError(f"figgen/{name}.py: ALT_CLAIMS names '{key}', which CLAIMS does not declare")
+    return claims.evaluate(name, module, declared, arrays, meta["config"])
 
 
 def plot(name: str, repository: str | None = None, commit: str | None = None) -> str:
@@ -199,8 +215,12 @@ def plot(name: str, repository: str | None = None, commit: str | None = None) ->
         fig = module.plot(arrays, meta["config"])
         pdf = style.pdf_bytes(fig)
     extra = module.caption_params(arrays, meta["config"]) if hasattr(module, "caption_params") else {}
+    verdicts = evaluate_claims(name, module, arrays, meta)
+    from figgen.core.claims import verdicts_json
+
     atomic.write_bytes(figure_pdf(name), pdf)
-    atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository, commit))
+    atomic.write_text_if_changed(figure_claims(name), verdicts_json(mode, verdicts))
+    atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository, commit, verdicts))
     return mode
 
 

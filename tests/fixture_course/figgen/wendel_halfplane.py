@@ -20,6 +20,13 @@ CONFIG = {
     "full": {"n_min": 3, "n_max": 16, "reps": 200000, "seed": 0},
 }
 
+# What the fixture's chapter says the data shows; each is checked on the data it is drawn from.
+CLAIMS = {
+    "follows_theory": "every simulated share lies within 4 of its standard errors of Wendel's n / 2^(n-1)",
+    "triangle_mostly_outside": "for the fewest points, more than half of the draws leave the origin outside",
+}
+ALT_CLAIMS = ["follows_theory"]
+
 ALT = (
     "One panel: the probability that n random points of the plane lie in a half-plane through the "
     "origin, for n from {n_min} to {n_max}, logarithmic vertical axis, as simulation markers with "
@@ -76,3 +83,16 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     # The share of the smallest configuration, quoted in the chapter beside its exact value.
     return {"first_share": round(float(data["share"][0]), 3)}
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    from figgen.core.claims import at_least, at_most
+
+    # The largest distance of a marker from the curve, in its own standard errors (a share of 0 or
+    # 1 has no spread: then one draw's worth, 1/reps, stands in for it).
+    sem = np.maximum(data["sem"], 1.0 / cfg["reps"])
+    z = np.abs(data["share"] - theory(data["n"])) / sem
+    return {
+        "follows_theory": at_most(z.max(), 4.0, digits=1),
+        "triangle_mostly_outside": at_least(data["share"][0], 0.5, digits=2),
+    }
