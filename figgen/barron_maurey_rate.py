@@ -29,11 +29,11 @@ CONFIG = {
 }
 
 ALT = (
-    "Two panels for networks of p randomly sampled cosine neurons approximating a Gaussian function, "
-    "in input dimensions d = {dims}, with the number of neurons p on a logarithmic axis. Left: the "
+    "Two panels for networks of m randomly sampled cosine neurons approximating a Gaussian function, "
+    "in input dimensions d = {dims}, with the number of neurons m on a logarithmic axis. Left: the "
     "mean squared L2 error on a logarithmic axis, markers with error bars for each dimension beside "
-    "its theory line C_d/p; the markers follow the lines, the error falling as 1/p in every "
-    "dimension. Right: p times the error, with the markers of each dimension on a horizontal theory "
+    "its theory line C_d/m; the markers follow the lines, the error falling as 1/m in every "
+    "dimension. Right: m times the error, with the markers of each dimension on a horizontal theory "
     "line at C_d, all below a dashed line at 1/2, the bound that holds in every dimension."
 )
 
@@ -101,20 +101,20 @@ def plot(data: dict, cfg: dict):
         ax1.errorbar(p, p * data["error"][i], yerr=p * data["sem"][i], fmt="o", color=colour,
                      label=f"$d={d}$")
         ax1.axhline(theory_constant(d), color=colour, lw=0.9)
-    ax0.plot([], [], color=PALETTE["black"], lw=0.9, label="$C_d/p$")
+    ax0.plot([], [], color=PALETTE["black"], lw=0.9, label="$C_d/m$")
     ax0.set_xscale("log", base=2)
     ax0.set_yscale("log")
     from matplotlib.ticker import NullFormatter
     ax0.yaxis.set_minor_formatter(NullFormatter())
     ax0.set_ylim(1e-3, 1e-1)
-    ax0.set_xlabel("neurons $p$")
-    ax0.set_ylabel(r"$\mathbb{E}\,\|f_p-f\|^2_{L^2(\mu)}$")
+    ax0.set_xlabel("neurons $m$")
+    ax0.set_ylabel(r"$\mathbb{E}\,\|f_m-f\|^2_{L^2(\mu)}$")
     ax0.legend(fontsize=7)
     ax1.axhline(0.5, color=PALETTE["black"], ls="--", lw=0.8, label=r"$1/2$ (all $d$)")
     ax1.set_xscale("log", base=2)
     ax1.set_ylim(0, 0.6)
-    ax1.set_xlabel("neurons $p$")
-    ax1.set_ylabel(r"$p\,\mathbb{E}\,\|f_p-f\|^2_{L^2(\mu)}$")
+    ax1.set_xlabel("neurons $m$")
+    ax1.set_ylabel(r"$m\,\mathbb{E}\,\|f_m-f\|^2_{L^2(\mu)}$")
     ax1.legend(fontsize=7, loc="lower right", ncol=2)
     return fig
 

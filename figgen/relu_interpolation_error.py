@@ -27,7 +27,7 @@ ALT = (
     "marked interpolation points) and the step network (piecewise constant) of {p_show} pieces. "
     "Middle: p squared times the uniform error of the ReLU network against the number of pieces p, on "
     "a logarithmic axis up to {p_max}, approaching a horizontal line at pi squared over 2; right: p "
-    "times the uniform error of the step network against the number of units p, approaching a "
+    "times the uniform error of the step network against the number of pieces p, approaching a "
     "horizontal line at 2 pi."
 )
 
@@ -142,7 +142,7 @@ def plot(data: dict, cfg: dict):
     ax2.plot(p, p * data["step_sup_error"], "s", color=PALETTE["vermillion"],
              label=r"step net, $\sin(2\pi x)$")
     ax2.set_xscale("log", base=2)
-    ax2.set_xlabel("units $p$")
+    ax2.set_xlabel("pieces $p$")
     ax2.set_ylabel(r"$p\,\|f-\hat f_p\|_\infty$")
     ax2.set_ylim(0, 1.25 * LIPSCHITZ)
     ax2.legend(loc="lower right", fontsize=7)
