@@ -91,7 +91,10 @@ def plot(data: dict, cfg: dict):
 def caption_params(data: dict, cfg: dict) -> dict:
     """Per variant: the angle (radians) at t = 10^3, 10^4, 10^5, its drop factor over the last
     decade, the relative gap of eta t L(w_t) to ||w_hat||^2 at the end (per cent), and the dual
-    weights of the symmetric data."""
+    weights of the symmetric data; for the default data the constants c, kappa of the law
+    tan(angle) = c / (log t + kappa), angle * log t at the checkpoints, and the log t (natural and
+    base 10) at which the law reaches 1e-3 rad; for the symmetric data the drop over the last decade
+    that the law 1 / (t (log t + kappa)) predicts."""
     params = {}
     T = cfg["iterations"]
     for name in VARIANTS:
@@ -101,6 +104,32 @@ def caption_params(data: dict, cfg: dict) -> dict:
         params[f"{name}_drop_last_decade"] = f"{angle_at(data, name, T / 10) / max(angle_at(data, name, T), 1e-300):.3g}"
         gap = data[f"{name}_eta_t_loss"][-1, 0] / np.sum(data[f"{name}_w_hat"] ** 2) - 1
         params[f"{name}_final_gap_percent"] = round(100 * float(gap), 2)
+    # Part (a): the law of cor:ib-logistic-consequences with its offset, tan(angle) = c / (log t +
+    # kappa), c = ||P w_tilde|| / ||w_hat||, kappa = <w_tilde, w_hat> / ||w_hat||^2, and the log t at
+    # which it reaches 1e-3 rad. Part (b): with symmetric support vectors the 1/log t term vanishes,
+    # the linearised residual decays like 1/t (G diag(a) = Id), so the angle goes like
+    # 1 / (t (log t + kappa)); its predicted drop between the same two checkpoints as the run's.
+    for name in ("base", "symmetric"):
+        w_hat, w_tilde = data[f"{name}_w_hat"], data[f"{name}_w_tilde"][0]
+        norm_sq = float(np.sum(w_hat ** 2))
+        kappa = float(w_tilde @ w_hat) / norm_sq
+        params[f"{name}_kappa"] = f"{kappa:.3g}"
+        if name == "base":
+            c = float(np.linalg.norm(w_tilde - kappa * w_hat)) / np.sqrt(norm_sq)
+            params["base_c"] = f"{c:.2f}"
+            for k in (3, 4, 5):
+                if 10 ** k <= T:
+                    ts = data["base_t"]
+                    i = int(np.argmin(np.abs(ts - 10 ** k)))
+                    params[f"base_angle_log_1e{k}"] = f"{angle_at(data, name, 10 ** k) * np.log(ts[i]):.2f}"
+            log_t = c / np.tan(1e-3) - kappa
+            params["base_log_t_needed"] = f"{log_t:.0f}"
+            params["base_log10_t_needed"] = f"{log_t / np.log(10):.0f}"
+        else:
+            ts = data[f"{name}_t"]
+            t1, t2 = ts[np.argmin(np.abs(ts - T / 10))], ts[np.argmin(np.abs(ts - T))]
+            drop = t2 * (np.log(t2) + kappa) / (t1 * (np.log(t1) + kappa))
+            params["symmetric_drop_theory"] = f"{drop:.3g}"
     dual = data["symmetric_dual"]
     params["symmetric_duals"] = ", ".join(f"{a:.3f}" for a in dual[dual > 0])
     params["symmetric_w_hat_norm_sq"] = round(float(np.sum(data["symmetric_w_hat"] ** 2)), 3)

@@ -45,7 +45,8 @@ ALT = (
     "the backward diffusion and its copy made at time t end in the same class, against t minus the "
     "speciation time t_S, for d = {dims}, as simulation markers with error bars, solid theory lines "
     "for a start from the noised data law and a dotted vertical line at t = t_S. Left: classes of "
-    "variance {s2_wide}; right: the process started from a standard Gaussian at t_S + "
+    "variance {s2_wide}, with a dashed line for the limit as d tends to infinity, which the solid "
+    "lines lie to the left of; right: the process started from a standard Gaussian at t_S + "
     "{tau_start_late}, with dashed lines for the theory of that start. In both, phi decreases as t "
     "grows, and the markers lie within {maxdev_wide} (left) and {maxdev_late} (right, of the dashed "
     "lines) of their theory."
@@ -136,6 +137,14 @@ def plot(data: dict, cfg: dict):
             grid = np.linspace(tau.min(), tau.max(), 200)
             for (label, curve), ls in zip(theories(name, grid, d, cfg).items(), ("-", "--")):
                 ax.plot(grid, curve, color=colour, lw=0.8, ls=ls)
+        if name == "wide":
+            # The d -> infinity limit phi_infinity(tau) of cor:spec-phi-limits, which part (b) of the
+            # exercise compares the finite-d curves with (the student's figure draws it too).
+            taus = np.concatenate([data[f"{name}_tau_d{d}"] for d in cfg["dims"]])
+            grid = np.linspace(taus.min(), taus.max(), 200)
+            ax.plot(grid, sc.phi_limit(grid), color=PALETTE["sky"], ls="--", lw=1.0,
+                    label=r"$d \to \infty$")
+            ax.legend(loc="upper right")
         ax.axvline(0.0, color=PALETTE["black"], lw=0.6, ls=":")
         ax.set_title(title)
         ax.set_xlabel(r"$t - t_S$")
