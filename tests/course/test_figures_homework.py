@@ -239,7 +239,12 @@ def _with_errors(data: dict, errors: np.ndarray) -> dict:
 def test_hw5_latent_variable_check_fails_on_wrong_data(hw5_run):
     data, cfg = hw5_run
     # the run of a wrong number of factors (k = 40: the limit of (d) moves from 0.283 to 0.33)
-    wrong_k = hw5.compute({**cfg, "k": 40, "reps": 10}, "cpu")
+    # One thread, as the runner computes (figgen/core/threads.py): beside the other test worker a
+    # multi-threaded BLAS made this run ten times slower.
+    from figgen.core.threads import single_cpu_thread
+
+    with single_cpu_thread("cpu"):
+        wrong_k = hw5.compute({**cfg, "k": 40, "reps": 10}, "cpu")
     assert check_hw5_latent(wrong_k, cfg)
     # the limit shifted: the ridge fit of (d) and the tail of the curve 0.02 lower
     assert check_hw5_latent({**data, "ridge_errors": data["ridge_errors"] - 0.02}, cfg)
