@@ -315,7 +315,7 @@ def task_page():
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
                      rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
                      *[rel(d.pdf) for d in released], rel(paths.REVISIONS),
-                     *[rel(d.html) for d in PAGES if d.released and HTML_EDITION]],
+                     *[rel(d.html) for d in [*PAGES, NOTES] if d.released and HTML_EDITION]],
         # It reads the final PDFs' sizes and page counts, and which changes PDFs exist.
         "task_dep": ["renumber", "changes", *(["html"] if HTML_EDITION else [])],
         "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST / "course.ics"),
@@ -334,13 +334,17 @@ def task_page():
 # A student's sheet is made from its solutions' conversion, without the solutions (a sheet without
 # solutions from its own).
 PAGES = [d for d in DOCS.values() if d.kind != "notes"]
+# The full notes' page is not converted: it is the released chapters' pages' text on one page
+# (coursebuild/onepage.py), so that a browser's find searches them all.
+NOTES = DOCS[FULL_NOTES]
+ON_ONE_PAGE = [DOCS[c.stem] for c in PLAN.chapters if DOCS[c.stem].released]
 CONVERTED = [d for d in PAGES if not (d.kind == "homework" and solutions_name(d.name) in DOCS)]
 # The engine's LaTeXML bindings, and the one made from the course's declarations.
 BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_BINDINGS / "course-html.ltxml"),
             rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
-HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py")]
+HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py", "onepage.py")]
 
 
 def _converted(doc):
@@ -443,19 +447,32 @@ def task_htmlpost():
             "targets": [rel(paths.html_article(doc.name))],
             "clean": True,
         }
+    chapters = [d.name for d in ON_ONE_PAGE]
+    yield {
+        "name": NOTES.name,
+        "doc": f"the released chapters' pages on one page -> {rel(paths.html_article(NOTES.name))}",
+        "actions": [(actions.write_notes_article, [chapters])],
+        "file_dep": [*[rel(paths.html_article(name)) for name in chapters], *HTML_CODE],
+        "targets": [rel(paths.html_article(NOTES.name))],
+        # A chapter released (or withdrawn) changes which chapters the page holds.
+        "uptodate": [config_changed({"chapters": chapters})],
+        "clean": True,
+    }
 
 
 def task_html():
-    """Each page of the HTML edition, in dist/html/ once released, with the figures it shows."""
-    for doc in PAGES:
+    """Each page of the HTML edition, in dist/html/ once released, with the figures it shows; and
+    the page of all released chapters."""
+    for doc in [*PAGES, NOTES]:
+        shows = [d.name for d in ON_ONE_PAGE] if doc is NOTES else [_converted(doc).name]
         yield {
             "name": doc.name,
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
             "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), *HTML_CODE,
                          rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
-                         *[rel(paths.html_figure(f)) for f in PLAN.figures[_converted(doc).name]],
-                         *[rel(paths.html_image(p)) for p in PLAN.images.get(_converted(doc).name, [])]],
+                         *sorted({rel(paths.html_figure(f)) for name in shows for f in PLAN.figures[name]}),
+                         *sorted({rel(paths.html_image(p)) for name in shows for p in PLAN.images.get(name, [])})],
             "targets": [rel(doc.html)],
             "uptodate": [config_changed({"released": doc.released, "repository": PLAN.repository,
                                          "scripts": PLAN.scripts[doc.name]})],

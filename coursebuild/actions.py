@@ -268,6 +268,13 @@ def write_article(name: str, xml_name: str, student: bool, source: str):
     return _html(html.write_article, name, xml_name, student, source)
 
 
+def write_notes_article(chapters: list[str]):
+    """The text of the page of all chapters, from their articles (coursebuild/onepage.py)."""
+    from coursebuild import onepage
+
+    return _html(onepage.write_article, chapters)
+
+
 def write_html_page(name: str):
     from coursebuild import html
     from coursebuild.documents import documents

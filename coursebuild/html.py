@@ -32,6 +32,7 @@ from pathlib import Path
 
 from corelib import atomic
 from coursebuild import paths
+from coursebuild.documents import FULL_NOTES
 from coursebuild.permalinks import add_permalinks
 
 LTX = "http://dlmf.nist.gov/LaTeXML"
@@ -461,12 +462,23 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
 
 
 _SECTION = re.compile(r'<section id="([^"]+)" class="ltx_section">\s*<h[23] class="ltx_title ltx_title_section">(.*?)</h[23]>', re.S)
+# A chapter's title is an <h2> only on the page of all chapters (coursebuild/onepage.py).
+_CHAPTER_TITLE = re.compile(r'<section id="([^"]+)" class="ltx_chapter">\s*<h2 class="ltx_title ltx_title_chapter">(.*?)</h2>', re.S)
+
+
+def _entry(ident: str, title: str) -> dict:
+    return {"id": ident, "label": " ".join(re.sub(r"<[^>]+>", " ", title).split()), "sections": []}
 
 
 def contents(article: str) -> list[dict]:
-    """The page's sections, for its table of contents."""
-    return [{"id": ident, "label": " ".join(re.sub(r"<[^>]+>", " ", title).split())}
-            for ident, title in _SECTION.findall(article)]
+    """The page's sections, for its table of contents; on the page of all chapters, its chapters,
+    each with its sections."""
+    chapters = list(_CHAPTER_TITLE.finditer(article))
+    if not chapters:
+        return [_entry(ident, title) for ident, title in _SECTION.findall(article)]
+    ends = [m.start() for m in chapters[1:]] + [len(article)]
+    return [{**_entry(m[1], m[2]), "sections": [_entry(i, t) for i, t in _SECTION.findall(article, m.end(), end)]}
+            for m, end in zip(chapters, ends)]
 
 
 def revision_notice(name: str) -> dict | None:
@@ -486,6 +498,14 @@ def revision_notice(name: str) -> dict | None:
             else None}
 
 
+def _chapter_id(doc) -> str:
+    """The id of a chapter's element on its page (LaTeXML's, e.g. Ch2), from its article."""
+    article = paths.html_article(doc.name)
+    found = re.search(r'<section id="([^"]+)" class="ltx_chapter\b', article.read_text(encoding="utf-8")) \
+        if article.is_file() else None
+    return found[1] if found else ""
+
+
 def page_context(doc, s, docs: dict) -> dict:
     """What the template prints around a document's text: every value from the syllabus."""
     from coursebuild import render, versions
@@ -495,7 +515,7 @@ def page_context(doc, s, docs: dict) -> dict:
         return {"href": other.dist_html.name, "label": label} if other.released else None
 
     ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
-           "next": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
+           "next": None, "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
            "version": versions.text(versions.read().get(doc.name)), "revised": revision_notice(doc.name)}
     if doc.kind == "chapter":
         chapter = s.chapter(doc.params["chapter"])
@@ -510,6 +530,8 @@ def page_context(doc, s, docs: dict) -> dict:
         if index + 1 < len(s.chapters):
             after = s.chapters[index + 1]
             ctx["next"] = link(docs[after.stem], f"Chapter {after.number}")
+        # Its place on the page of all chapters, for a search across the notes (coursebuild/onepage.py).
+        ctx["one_page"] = f"{docs[FULL_NOTES].dist_html.name}#{_chapter_id(doc)}"
     elif doc.kind in ("homework", "solutions"):
         sheet = s.sheet(doc.params["homework"])
         ctx["title"] = ctx["heading"] = f"Homework {sheet.number}: {sheet.title}"
@@ -522,6 +544,11 @@ def page_context(doc, s, docs: dict) -> dict:
         due = s.due(sheet.id)
         if due:
             ctx["subtitle"].append(f"Due {render.long_date(due)}")
+    elif doc.kind == "notes":
+        ctx["title"] = ctx["heading"] = "Lecture notes"
+        shown = [c for c in s.chapters if docs[c.stem].released]
+        ctx["subtitle"] = ["Every chapter on one page" if len(shown) == len(s.chapters)
+                           else f"The {len(shown)} chapters released so far, of {len(s.chapters)}, on one page"]
     else:
         ctx["title"] = ctx["heading"] = s.checklist.title
         ctx["subtitle"] = [s.checklist.subtitle]

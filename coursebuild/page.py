@@ -60,7 +60,7 @@ def section_numbers(aux: Path) -> dict[str, str]:
 
 def _link(doc: Document, label: str, kind: str, release, revised: dict | None = None) -> Link:
     if doc.released:
-        page = doc.html.relative_to(paths.DIST).as_posix() if doc.kind != "notes" and html_edition() else None
+        page = doc.html.relative_to(paths.DIST).as_posix() if html_edition() else None
         entry = (revised or {}).get(doc.name) or {}
         last = dt.date.fromisoformat(entry["last_revised"]) if entry.get("last_revised") else None
         return Link(label, doc.pdf.relative_to(paths.DIST).as_posix(), pdf_detail(doc.pdf), kind,
@@ -186,7 +186,7 @@ def write_page(s: Syllabus) -> None:
     # `html=no`, no page at all: the course page then links none).
     html.copy_stylesheet()
     docs = documents(s)
-    released = [d for d in docs if d.released and d.kind != "notes" and html_edition()]
+    released = [d for d in docs if d.released and html_edition()]
     html.prune({d.dist_html.name for d in released}, {f for d in released for f in html.figures_shown(d)},
                {i for d in released for i in html.images_shown(d)})
     prune(published(docs))

@@ -29,7 +29,7 @@ def test_dist_holds_exactly_what_its_syllabus_makes(elsewhere_course):
     docs = c.documents()
     assert all(d.released for d in docs)
     made = {str(d.pdf.relative_to(paths.ROOT)) for d in docs}
-    made |= {f"dist/html/{d.name}.html" for d in docs if d.kind != "notes"}
+    made |= {f"dist/html/{d.name}.html" for d in docs}  # the full notes' page too: all chapters on one
     made |= {"dist/index.html", "dist/course.css", "dist/course.ics", "dist/html/notes.css"}
     found = {str(p.relative_to(c.root)) for p in (c.root / "dist").rglob("*") if p.is_file()
              and not p.is_relative_to(c.root / "dist/html/figures") and not p.is_relative_to(c.root / "dist/html/images")}

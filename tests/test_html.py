@@ -81,6 +81,42 @@ def test_a_figure_without_a_text_alternative_is_refused():
         edition.place_figures(article, {"F1.g1": ("spectra", " ")}, "x.tex")
 
 
+def _chapter_article(number: int, body: str) -> str:
+    """A chapter's article as htmlpost leaves it: its title an <h1>, its sections <h2>, its references after it."""
+    return (f'<article class="ltx_document"><section id="Ch{number}" class="ltx_chapter">'
+            f'<h1 class="ltx_title ltx_title_chapter">Chapter {number}</h1><section id="Ch{number}.S1" class="ltx_section">'
+            f'<h2 class="ltx_title ltx_title_section">{number}.1</h2>{body}</section></section>'
+            '<section id="bib" class="ltx_bibliography"><h1 class="ltx_title ltx_title_bibliography">References</h1>'
+            '<ul id="bib.L1"><li id="bib.bib1">A book</li></ul></section>'
+            '<div class="ltx_rdf" about="" property="dcterms:title" content="x"></div></article>')
+
+
+def test_the_notes_on_one_page_keep_each_chapter_s_ids_and_rename_those_that_repeat():
+    from collections import Counter
+
+    from coursebuild import onepage
+
+    first = _chapter_article(1, '<p id="Ch1.S1.p1"><a href="#bib.bib1">[1]</a> <a href="#Ch1.S1">here</a></p>')
+    second = _chapter_article(2, '<p id="Ch2.S1.p1"><a href="01-a.html#Ch1.S1">1.1</a> <a href="01-a.html">ch. 1</a> '
+                                 '<a href="09-z.html#Ch9.E1">9.1</a> <a href="#bib.bib1">[1]</a> '
+                                 '<img src="figures/f.svg" alt="f"></p>')
+    page = onepage.assemble([("01-a", first), ("02-b", second)])
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    # A chapter's own ids stay; the bibliography's get the chapter's page name; links follow them.
+    assert {"Ch1", "Ch1.S1", "Ch2.S1.p1", "01-a.bib.bib1", "02-b.bib.bib1", "02-b.bib.L1"} <= set(ids)
+    hrefs = re.findall(r' href="([^"]+)"', page)
+    assert hrefs == ["#01-a.bib.bib1", "#Ch1.S1", "#Ch1.S1", "#Ch1", "09-z.html#Ch9.E1", "#02-b.bib.bib1"]
+    assert 'src="figures/f.svg"' in page and "ltx_rdf" not in page
+    # One level below the page's <h1>: chapters <h2>, sections and each chapter's references <h3>.
+    assert re.findall(r"<h(\d) class=\"ltx_title ltx_title_(\w+)", page) == [
+        ("2", "chapter"), ("3", "section"), ("3", "bibliography")] * 2
+    assert page.count("<article") == 1
+    # Two chapters that would give one id twice are refused, with the id and the chapters.
+    with pytest.raises(edition.HtmlError, match="id 'Ch1' would be given twice \\(in 01-a, 02-b\\)"):
+        onepage.assemble([("01-a", first), ("02-b", first)])
+
+
 # ------------------------------------------------------------------------------------------
 # The real course, as ./doit built it.
 
@@ -91,7 +127,7 @@ def test_every_page_is_valid_html_that_loads_nothing_from_the_network(built_cour
 
     found = pages(built_course)
     docs = {d.name: d for d in built_course.documents()}
-    released = {d.name for d in docs.values() if d.released and d.kind != "notes"}
+    released = {d.name for d in docs.values() if d.released}
     # Every released document has its page (but one whose build failed: its own check says why).
     assert released - built_course.failed() <= {p.stem for p in found} <= released
     for page, kind in found.items():
@@ -181,7 +217,7 @@ def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats
     dist = fixture_course.root / "dist"
     names = {p.name for p in pages(fixture_course)}
     assert names == {"01-convex-sets.html", "02-duality.html", "hw1.html", "hw1-solutions.html",
-                     "maths-checklist.html"}
+                     "maths-checklist.html", "lecture-notes.html"}
     course_page = (dist / "index.html").read_text()
     for name in names:
         assert f'href="html/{name}"' in course_page, name
@@ -194,14 +230,66 @@ def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats
     assert "course_solution" in solutions and "course_solution" not in student
 
 
+def _paragraphs(page: Path) -> list[str]:
+    """The text of each paragraph of a page's article, spaces normalised."""
+    import html5lib
+
+    root = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page.read_text(encoding="utf-8"))
+    return [" ".join("".join(p.itertext()).split()) for p in root.iter("p") if "ltx_p" in (p.get("class") or "")]
+
+
+@pytest.mark.slow
+def test_the_notes_on_one_page_hold_every_chapter_with_unique_ids_and_links_inside_the_page(fixture_course):
+    """dist/html/lecture-notes.html: every chapter's text, so that a browser's find searches them all."""
+    from collections import Counter
+
+    import html5lib
+
+    dist = fixture_course.root / "dist"
+    page = dist / "html" / "lecture-notes.html"
+    text = page.read_text(encoding="utf-8")
+    root = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+    chapters = [d for d in fixture_course.documents() if d.kind == "chapter"]
+    assert chapters and all(d.released for d in chapters)
+    # Every paragraph of every chapter's page, in the chapters' order.
+    shown = " ".join(_paragraphs(page))
+    at = 0
+    for chapter in chapters:
+        for paragraph in _paragraphs(dist / "html" / f"{chapter.name}.html"):
+            assert paragraph in shown, (chapter.name, paragraph)
+        at = shown.index(_paragraphs(dist / "html" / f"{chapter.name}.html")[0], at)
+    # Each id once; each link to a place of the notes lands on this page.
+    ids = Counter(e.get("id") for e in root.iter() if e.get("id"))
+    assert [i for i, n in ids.items() if n > 1] == []
+    hrefs = [a.get("href") for a in root.iter("a")]
+    inside = [h for h in hrefs if h.startswith("#")]
+    assert len(inside) > 10 and all(h[1:] in ids for h in inside), [h for h in inside if h[1:] not in ids]
+    assert not [h for h in hrefs if any(h.startswith(f"{c.name}.html") for c in chapters)]
+    # One <h1>, the page's; each chapter's title an <h2>, its sections and references <h3>.
+    levels = [int(e.tag[1]) for e in root.iter() if re.fullmatch(r"h[1-6]", str(e.tag))]
+    assert levels.count(1) == 1 and levels[0] == 1
+    titles = {e.tag for e in root.iter() if "ltx_title_chapter" in (e.get("class") or "")}
+    sections = {e.tag for e in root.iter() if re.search(r"ltx_title_(section|bibliography)\b", e.get("class") or "")}
+    assert titles == {"h2"} and sections == {"h3"}
+    # The course page links it beside the full notes' PDF; each chapter's page links its place on it.
+    course_page = (dist / "index.html").read_text()
+    assert re.search(r'href="lecture-notes\.pdf".*?href="html/lecture-notes\.html"', course_page, re.S)
+    for chapter in chapters:
+        link = re.search(r'href="lecture-notes\.html#([^"]+)"', (dist / "html" / f"{chapter.name}.html").read_text())
+        assert link and link[1] in ids, chapter.name
+
+
 @pytest.mark.slow
 def test_a_chapter_edit_reconverts_only_its_page(fixture_copy_html):
     source = fixture_copy_html.root / "notes/chapters/duality.tex"
     source.write_text(source.read_text() + "\nA sentence added by the HTML test.\n")
     ran = fixture_copy_html.ran()
     converted = {t for t in ran if t.startswith(("latexml:", "htmlpost:", "html:"))}
-    assert converted == {"latexml:02-duality", "htmlpost:02-duality", "html:02-duality"}, ran
+    # Its page, and the page of all chapters, which is assembled from the pages' text (not converted).
+    assert converted == {"latexml:02-duality", "htmlpost:02-duality", "html:02-duality",
+                         "htmlpost:lecture-notes", "html:lecture-notes"}, ran
     assert "A sentence added by the HTML test." in (fixture_copy_html.root / "dist/html/02-duality.html").read_text()
+    assert "A sentence added by the HTML test." in (fixture_copy_html.root / "dist/html/lecture-notes.html").read_text()
     assert not {t for t in fixture_copy_html.ran() if t.startswith(("latexml:", "htmlpost:", "html:"))}
 
 
@@ -223,10 +311,19 @@ def test_an_undefined_macro_fails_with_its_file_and_line_and_keeps_the_old_page(
 
 @pytest.mark.slow
 def test_release_dates_hold_back_pages_as_they_hold_back_pdfs(fixture_copy_html):
+    # The second chapter out two weeks after the first: the page of all chapters holds the first only.
+    syllabus = fixture_copy_html.root / "syllabus.yaml"
+    syllabus.write_text(syllabus.read_text().replace("- chapter: duality\n", "- chapter: duality\n        release: 2024-03-19\n"))
     fixture_copy_html.doit("date=2024-03-06")
     html = fixture_copy_html.root / "dist/html"
     assert (html / "hw1.html").is_file() and not (html / "hw1-solutions.html").exists()
     assert 'href="html/hw1-solutions.html"' not in (fixture_copy_html.root / "dist/index.html").read_text()
     assert (fixture_copy_html.root / "build/unreleased/html/hw1-solutions.html").is_file()
-    fixture_copy_html.doit()  # the day after its release
+    assert not (html / "02-duality.html").exists()
+    shown = " ".join(_paragraphs(html / "lecture-notes.html"))
+    assert all(p in shown for p in _paragraphs(html / "01-convex-sets.html"))
+    assert not [p for p in _paragraphs(fixture_copy_html.root / "build/unreleased/html/02-duality.html") if p in shown]
+    fixture_copy_html.doit()  # the day after their release
     assert (html / "hw1-solutions.html").is_file()
+    shown = " ".join(_paragraphs(html / "lecture-notes.html"))
+    assert all(p in shown for p in _paragraphs(html / "02-duality.html"))

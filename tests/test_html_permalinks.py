@@ -6,6 +6,7 @@ import json
 import pytest
 
 from browser import check_pages, launch
+from coursebuild.documents import FULL_NOTES
 from coursebuild.permalinks import add_permalinks
 
 # What each labelled element's link is called on the fixture course's pages (label -> name).
@@ -71,12 +72,14 @@ def test_each_heading_statement_equation_and_figure_links_to_itself(fixture_cour
         for element in _numbered(article, parents):
             assert f"#{element.get('id')}" in targets, (page.name, element.get("id"))
             covered.add(element.get("class").split()[0] if element.get("class") else element.tag)
-        # What each labelled element's link is called.
-        converted = page.stem if page.stem != "hw1" else "hw1-solutions"
-        index = json.loads((fixture_course.root / "build/html" / f"{converted}.labels.json").read_text())["defines"]
+        # What each labelled element's link is called (on the page of all chapters too).
         names = {a.get("href"): a.get("aria-label") for a in links}
-        for label, name in NAMES.get(page.stem, {}).items():
-            assert names.get(f"#{index[label]['id']}") == f"Link to {name}", (page.name, label)
+        chapters = [s for s in NAMES if s[:1].isdigit()]
+        for stem in [page.stem] if page.stem in NAMES else chapters if page.stem == FULL_NOTES else []:
+            converted = stem if stem != "hw1" else "hw1-solutions"
+            index = json.loads((fixture_course.root / "build/html" / f"{converted}.labels.json").read_text())["defines"]
+            for label, name in NAMES[stem].items():
+                assert names.get(f"#{index[label]['id']}") == f"Link to {name}", (page.name, label)
     # Every kind of the issue is on some page of the fixture course, and so is an unnumbered section.
     assert {"ltx_chapter", "ltx_section", "ltx_theorem", "ltx_equation", "ltx_figure", "ltx_bibliography"} <= covered
     _, _, links = _tree(fixture_course.root / "dist" / "html" / "02-duality.html")
@@ -137,5 +140,8 @@ def test_a_permalink_is_hidden_at_rest_and_shown_on_hover_and_keyboard_focus(fix
             browser.close()
     assert seen == {"rest": "0", "hover": "1", "away": "0", "focus": "1", "named": 1}
     chapters = {page: "chapter" for page in sorted(html.glob("0*.html"))}
+    # And the page of all chapters (on the fixture course, a second or two; on a real course it is
+    # every chapter again, which tests/test_html_browser.py checks one by one).
+    chapters[html / "lecture-notes.html"] = "notes"
     violations, overflow = check_pages(chapters)
     assert not violations and not overflow, (violations, overflow)
