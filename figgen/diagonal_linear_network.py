@@ -61,6 +61,8 @@ CLAIMS = {
                                 "scales is at least 10 times closer to GD than the potential of alpha",
     "support_shrinks_more": "at every interpolating run, the mean log-reduction of the effective scale on "
                             "the support of the target exceeds the one off it",
+    "weight_off_support": "at every interpolating run, GD has less L1 mass than argmin phi_alpha on the "
+                          "support of the target and more off it (by more than the interpolation tolerance)",
     "gd_farther_from_l1": "at every interpolating run, GD is farther from min-L1 than argmin phi_alpha "
                           "(by more than the interpolation tolerance)",
     "gd_larger_l1_norm": "at every interpolating run, GD has a larger L1 norm than argmin phi_alpha "
@@ -375,6 +377,8 @@ def claims(data: dict, cfg: dict) -> dict:
     shrink = -np.log(ratio)
     support_over_off = shrink[:, on_support].mean(axis=1) / shrink[:, ~on_support].mean(axis=1)
     explained = data["dist_phi"][ok] / data["dist_phi_eff"][ok]
+    mass_on = np.abs(data["theta"][:, on_support]).sum(axis=1) - np.abs(data["theta_phi"][:, on_support]).sum(axis=1)
+    mass_off = np.abs(data["theta"][:, ~on_support]).sum(axis=1) - np.abs(data["theta_phi"][:, ~on_support]).sum(axis=1)
     spread = np.linalg.norm(data["theta_l1"] - data["theta_l2"])
     return {
         "filled_on_lines": at_most(filled_max, on_line_percent, digits=1, unit=" %"),
@@ -393,6 +397,8 @@ def claims(data: dict, cfg: dict) -> dict:
         "balance_fell": at_most(ratio.min(), balance_fallen, digits=2),
         "effective_scale_explains": at_least(explained.min(), effective_factor, digits=0),
         "support_shrinks_more": at_least(support_over_off[ok].min(), 1.0, digits=0),
+        "weight_off_support": count_of((mass_on[ok] < -resolution) & (mass_off[ok] > resolution),
+                                       CLAIMS["weight_off_support"], "interpolating runs"),
         "gd_farther_from_l1": count_of(to_l1_gd[ok] - to_l1_phi[ok] > resolution, CLAIMS["gd_farther_from_l1"],
                                        "interpolating runs"),
         "gd_larger_l1_norm": count_of(l1_excess[ok] > resolution, CLAIMS["gd_larger_l1_norm"],
