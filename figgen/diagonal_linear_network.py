@@ -55,6 +55,7 @@ CLAIMS = {
     "regimes_cross": "along the interpolating runs the distance to min-L1 grows and the one to min-L2 "
                      "falls with alpha (to the interpolation tolerance)",
     "largest_on_l2": "GD at the largest scale is within 1 % of ||theta_l1 - theta_l2|| of min-L2",
+    "l2_dense": "every coordinate of the minimum-L2 interpolator is nonzero (beyond the interpolation tolerance)",
     "kernel_slope": "the distance of the runs with alpha >= 1 to min-L2 has log-log slope -4 +- 0.1",
     "balance_fell": "the balancedness (u_i^2 - v_i^2) / (2 alpha^2) at the end fell below 0.99 somewhere",
     "effective_scale_explains": "at every interpolating run, the potential with the measured effective "
@@ -393,6 +394,7 @@ def claims(data: dict, cfg: dict) -> dict:
             f"distances to min-L1 {l1_gd[0]:.3g} to {l1_gd[-1]:.3g}, to min-L2 {l2_gd[0]:.3g} to {l2_gd[-1]:.3g}",
             CLAIMS["regimes_cross"]),
         "largest_on_l2": at_most(data["dist_l2"][-1] / spread, on_l2_share, digits=4),
+        "l2_dense": count_of(np.abs(data["theta_l2"]) > resolution, CLAIMS["l2_dense"], "coordinates"),
         "kernel_slope": between(slope, -4 - kernel_slope_tol, -4 + kernel_slope_tol, digits=2),
         "balance_fell": at_most(ratio.min(), balance_fallen, digits=2),
         "effective_scale_explains": at_least(explained.min(), effective_factor, digits=0),

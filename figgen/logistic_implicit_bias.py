@@ -43,6 +43,8 @@ CLAIMS = {
     "angle_follows_theory": "over the last decade, the angle of every step size is within 5 % of the "
                             "angle of w_hat log t + w_tilde",
     "loss_tends_to_norm": "at the last iterate, eta t L(w_t) is within 2 % of ||w_hat||^2 for every step size",
+    "two_support_vectors": "the dual solver finds exactly two support vectors, with dual weights in ratio "
+                           "at least 2",
     "slow_start": "for every step size, the angle falls less over the first decade of iterations than "
                   "over any later complete decade",
 }
@@ -285,7 +287,14 @@ def claims(data: dict, cfg: dict) -> dict:
     at = [int(np.argmin(np.abs(t - 10.0 ** k))) for k in range(int(np.log10(t[-1])) + 1)]
     drops = np.log10(data["angle"][at[:-1]] / data["angle"][at[1:]])
     first_least = bool(len(at) >= 3 and np.all(drops[0] < drops[1:].min(axis=0)))
+    # Support vectors: the dual weights the L-BFGS-B solver leaves above its 1e-9 floor. "Unequal":
+    # a ratio of at least 2, far beyond the solver's accuracy (1e-5 relative, see the theory test),
+    # so that the offset w_tilde has a component orthogonal to w_hat that the figure can show.
+    a = data["dual"][data["dual"] > 0]
     return {
+        "two_support_vectors": holds(len(a) == 2 and a.max() / a.min() >= 2,
+                                     f"{len(a)} support vectors, dual weights {', '.join(f'{x:.4g}' for x in a)}",
+                                     CLAIMS["two_support_vectors"]),
         "angle_follows_theory": at_most(100 * angle_rel.max(), angle_percent, digits=1),
         "loss_tends_to_norm": at_most(100 * loss_rel.max(), loss_percent, digits=2),
         "slow_start": holds(first_least,
