@@ -299,7 +299,6 @@ def caption_params(data: dict, cfg: dict) -> dict:
     ok = converged(data, cfg)
     a = data["alpha"]
     small = data["alpha_theory"] <= 10 * data["alpha_theory"][0]   # the smallest decade of the line
-    large = ok & (a >= 1)                                             # the kernel end of the markers
     lo, hi = crossover(data)
     first = np.flatnonzero(ok)[0]
     return {
@@ -312,18 +311,13 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "dist_l1_phi_smallest_converged": float(f"{np.linalg.norm(data['theta_phi'][first] - data['theta_l1']):.1e}"),
         "dist_l2_largest": float(f"{data['dist_l2'][-1]:.1e}"),
         "theory_l1_slope": round(loglog_slope(data["alpha_theory"][small], data["theory_l1"][small]), 2),
-        "l2_slope_converged": round(loglog_slope(a[large], data["dist_l2"][large]), 2),
         "crossover_lo": float(f"{lo:.1g}"),
         "crossover_hi": float(f"{hi:.1g}"),
         "crossover_decades": round(float(np.log10(hi / lo)), 1),
-        "max_rel_gap_percent_converged": _round_up(100 * float(relative_gap(data)[ok].max()), 1),
         # "residual up to": rounded up (3.08e-4 must not print as 3e-4).
         "max_residual": _round_up(float(data["residual"].max())),
         "max_dist_phi_eff_converged": _round_up(float(data['dist_phi_eff'][ok].max())),
         "max_dist_phi_converged": _round_up(float(data['dist_phi'][ok].max())),
-        # smallest (u_i^2 - v_i^2) / (2 alpha^2) at the end of training: how much discrete steps shrank
-        # the effective initialisation scale (exactly 1 for gradient flow).
-        "min_balance_ratio": round(float((data["alpha_eff_sq"] / data["alpha"][:, None] ** 2).min()), 2),
     }
 
 

@@ -250,15 +250,10 @@ def plot(data: dict, cfg: dict):
 
 def caption_params(data: dict, cfg: dict) -> dict:
     w_hat = data["w_hat"]
-    rel = np.abs(data["eta_t_loss"][-1] / np.sum(w_hat**2) - 1)
-    late = data["t"] >= data["t"][-1] / 10
-    ang_rel = np.abs(data["angle"][late] / data["theory_angle"][late] - 1)
     return {
         "w_hat_norm_sq": round(float(np.sum(w_hat**2)), 3),
         "margin": round(float(1 / np.linalg.norm(w_hat)), 3),
         "num_points": int(len(data["y"])),
-        "final_rel_error_percent": round(100 * float(rel.max()), 2),
-        "angle_rel_error_percent": round(100 * float(ang_rel.max()), 1),
         "dual_ratio": round(float(np.max(data["dual"]) / np.min(data["dual"][data["dual"] > 0])), 2),
         # how far the direction still is at the last iterate, over the step sizes (degrees)
         "final_angle_deg_min": round(float(np.degrees(data["angle"][-1].min())), 1),
