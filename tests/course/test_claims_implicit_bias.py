@@ -1,0 +1,160 @@
+"""Chapter 7 and homework 6: the claims their sentences cite, on the data the documents show.
+
+For each figure module and each claim it declares: every verdict holds on the quick-mode data and
+on the committed full-mode data, and a perturbation of the data that makes the sentence false (the
+kind of bug or change of configuration that would leave the old words next to new data) makes that
+claim fail. The table below must name a perturbation for every declared claim, so a claim added
+without one fails here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import committed_full_data, quick_data
+
+from figgen import diagonal_linear_network as dlnmod
+from figgen import hw6_logistic_variants as hw6mod
+from figgen import logistic_implicit_bias as logmod
+from figgen.core.hashing import read_claims
+
+MODULES = {"diagonal_linear_network": dlnmod, "logistic_implicit_bias": logmod,
+           "hw6_logistic_variants": hw6mod}
+
+
+def _data(name: str, mode: str):
+    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
+    return data, meta["config"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Perturbations: (data, cfg) -> (wrong data, cfg), each making the sentence of one claim false.
+
+def _dln_reflected(data, cfg):
+    # GD's displacement from argmin phi_alpha reversed: the same gap, towards min-L1 and sparsity.
+    return {**data, "theta": 2 * data["theta_phi"] - data["theta"]}, cfg
+
+
+def _dln_hollow_on_line(data, cfg):
+    # Every unfinished run already at its limit: none of them off the lines.
+    ok = dlnmod.converged(data, cfg)
+    theta = data["theta"].copy()
+    theta[~ok] = data["theta_phi"][~ok]
+    return {**data, "theta": theta}, cfg
+
+
+def _dln_smallest_on_line(data, cfg):
+    theta = data["theta"].copy()
+    theta[0] = data["theta_phi"][0]
+    return {**data, "theta": theta}, cfg
+
+
+def _dln_largest_off_l2(data, cfg):
+    dist = data["dist_l2"].copy()
+    dist[-1] = np.linalg.norm(data["theta_l1"] - data["theta_l2"])
+    return {**data, "dist_l2": dist}, cfg
+
+
+def _dln_l2_sparse(data, cfg):
+    theta = data["theta_l2"].copy()
+    theta[np.argmin(np.abs(theta))] = 0.0
+    return {**data, "theta_l2": theta}, cfg
+
+
+def _dln_no_balance_loss(data, cfg):
+    # A step so small that the scale barely moves (0.1 % everywhere).
+    return {**data, "alpha_eff_sq": 0.999 * data["alpha"][:, None] ** 2 * np.ones_like(data["alpha_eff_sq"])}, cfg
+
+
+def _dln_support_keeps_scale(data, cfg):
+    # The support keeps its scale; only the other coordinates shrink.
+    eff = data["alpha_eff_sq"].copy()
+    eff[:, data["theta_star"] != 0] = data["alpha"][:, None] ** 2
+    return {**data, "alpha_eff_sq": eff}, cfg
+
+
+DLN_WRONG = {
+    "filled_on_lines": lambda d, c: ({**d, "theta": 1.1 * d["theta"]}, c),
+    "hollow_smallest_off": _dln_hollow_on_line,
+    "hollow_max_offset": _dln_smallest_on_line,
+    "regimes_cross": lambda d, c: ({**d, "dist_l1": d["dist_l2"], "dist_l2": d["dist_l1"]}, c),
+    "largest_on_l2": _dln_largest_off_l2,
+    "l2_dense": _dln_l2_sparse,
+    "kernel_slope": lambda d, c: ({**d, "dist_l2": d["dist_l2"] * d["alpha"]}, c),   # alpha^-3
+    "balance_fell": _dln_no_balance_loss,
+    "effective_scale_explains": lambda d, c: ({**d, "dist_phi_eff": d["dist_phi"]}, c),
+    "support_shrinks_more": _dln_support_keeps_scale,
+    "weight_off_support": _dln_reflected,
+    "gd_farther_from_l1": _dln_reflected,
+    "gd_larger_l1_norm": _dln_reflected,
+}
+
+
+def _log_equal_duals(data, cfg):
+    dual = data["dual"].copy()
+    dual[dual > 0] = dual[dual > 0].mean()
+    return {**data, "dual": dual}, cfg
+
+
+def _log_jump_first_decade(data, cfg):
+    angle = data["angle"].copy()
+    angle[0] = 10 * angle[0]
+    return {**data, "angle": angle}, cfg
+
+
+LOG_WRONG = {
+    "two_support_vectors": _log_equal_duals,
+    "angle_follows_theory": lambda d, c: ({**d, "angle": 1.2 * d["angle"]}, c),
+    "loss_tends_to_norm": lambda d, c: ({**d, "eta_t_loss": 1.2 * d["eta_t_loss"]}, c),
+    "slow_start": _log_jump_first_decade,
+}
+
+
+def _hw6_pure_law(data, cfg):
+    # The symmetric run replaced by a pure 1/(t log t) decay (as if kappa were 0).
+    t = data["symmetric_t"].astype(float)
+    angle = (1.0 / (np.maximum(t, 2) * np.log(np.maximum(t, 2))))[:, None]
+    return {**data, "symmetric_angle": angle}, cfg
+
+
+def _hw6_fast_close_gap(data, cfg):
+    # The close-margin gap decaying like t^-2, as the default margin 3 would make it.
+    t = data["close_t"].astype(float)
+    target = np.sum(data["close_w_hat"] ** 2)
+    return {**data, "close_eta_t_loss": (target * (1 - 0.05 * (t / 1e5) ** -2))[:, None]}, cfg
+
+
+HW6_WRONG = {
+    "angle_log_decreasing": lambda d, c: ({**d, "base_angle": 0.1 * d["base_angle"]}, c),
+    "symmetric_follows_law": _hw6_pure_law,
+    "symmetric_much_faster": lambda d, c: ({**d, "symmetric_angle": d["base_angle"], "symmetric_t": d["base_t"]}, c),
+    "close_gap_at_1e5": lambda d, c: ({**d, "close_eta_t_loss": d["base_eta_t_loss"]}, c),
+    "close_gap_slow": _hw6_fast_close_gap,
+}
+
+WRONG = {"diagonal_linear_network": DLN_WRONG, "logistic_implicit_bias": LOG_WRONG,
+         "hw6_logistic_variants": HW6_WRONG}
+CASES = [(name, claim) for name, table in WRONG.items() for claim in table]
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_every_claim_has_a_perturbation(name):
+    assert set(WRONG[name]) == set(read_claims(name))
+
+
+@pytest.mark.parametrize("mode", ["quick", "full"])
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_claims_hold(name, mode):
+    data, cfg = _data(name, mode)
+    verdicts = MODULES[name].claims(data, cfg)
+    assert set(verdicts) == set(read_claims(name))
+    failing = {k: (v.measured, v.claimed) for k, v in verdicts.items() if not v.holds}
+    assert not failing, f"{mode}-mode data: {failing}"
+
+
+@pytest.mark.parametrize("mode", ["quick", "full"])
+@pytest.mark.parametrize("name,claim", CASES)
+def test_claim_fails_on_wrong_data(name, claim, mode):
+    data, cfg = _data(name, mode)
+    wrong, wrong_cfg = WRONG[name][claim](data, cfg)
+    verdict = MODULES[name].claims(wrong, wrong_cfg)[claim]
+    assert not verdict.holds, f"{claim} still holds on perturbed {mode}-mode data: {verdict.measured}"
