@@ -185,5 +185,6 @@ def claims(data: dict, cfg: dict) -> dict:
         "above_interpolant_large": count_of((test[-3:] > data["interp_mse"][-3:, None]).ravel(),
                                             "every network above the interpolant", "networks of the widest three"),
         "optimisation_bottleneck": count_of((data["train_mse"][-3:] > interp_train[:, None]).ravel(),
-                                            "every training loss above the interpolant's", "networks of the widest three"),
+                                            "every training loss above the interpolant's",
+                                            "networks of the widest three"),
     }
