@@ -28,6 +28,16 @@ CONFIG = {
              "chunk": 200, "max_elems": 100000000, "seed": 0},
 }
 
+# What the chapter says the data show. Each marker is a mean over `reps` independent networks, so
+# it is within a few of its standard errors of the exact C_d/m; 4 of them, because a figure of 18
+# markers (40 in full mode) would show one beyond 3 standard errors about once in 20 runs, and one
+# beyond 4 about once in 1000.
+CLAIMS = {
+    "follows_theory": "every marker lies within 4 of its standard errors of C_d/m",
+    "below_half": "every marker of m times the error, raised by 4 of its standard errors, is below 1/2",
+}
+ALT_CLAIMS = ["follows_theory", "below_half"]
+
 ALT = (
     "Two panels for networks of m randomly sampled cosine neurons approximating a Gaussian function, "
     "in input dimensions d = {dims}, with the number of neurons m on a logarithmic axis. Left: the "
@@ -130,4 +140,16 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "num_dims": len(data["dims"]),
         "constant_min": f"{float(theory_constant(data['dims']).min()):.3f}",
         "constant_max": f"{float(theory_constant(data['dims']).max()):.3f}",
+    }
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    from figgen.core.claims import at_most, holds
+
+    p = data["p"][None, :].astype(float)
+    z = np.abs(data["error"] - theory(p, data["dims"][:, None])) / data["sem"]
+    top = float((p * (data["error"] + 4 * data["sem"])).max())
+    return {
+        "follows_theory": at_most(z.max(), 4.0, digits=1),
+        "below_half": holds(top < 0.5, f"largest m (error + 4 SE) = {top:.3g}", "below 1/2"),
     }
