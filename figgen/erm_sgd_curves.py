@@ -258,14 +258,6 @@ def caption_params(data: dict, cfg: dict) -> dict:
     }
 
 
-def mean_test_se(test: np.ndarray, n_test: int) -> np.ndarray:
-    """Standard error of the seed-averaged test loss at each record, from both sources of spread:
-    the seeds (sample standard deviation over sqrt(seeds)) and the shared test set (a mean of n_test
-    squared Gaussian-like residuals has standard deviation loss * sqrt(2 / n_test))."""
-    seeds = test.shape[0]
-    return np.sqrt(test.var(axis=0, ddof=1) / seeds + 2 * test.mean(axis=0) ** 2 / n_test)
-
-
 def claims(data: dict, cfg: dict) -> dict:
     """The claims of CLAIMS on one run. Why the tolerances:
 
@@ -283,6 +275,13 @@ def claims(data: dict, cfg: dict) -> dict:
       noise that the teacher could not.
     """
     from figgen.core.claims import at_least, at_most, count_of, holds
+
+    def mean_test_se(test: np.ndarray, n_test: int) -> np.ndarray:
+        """Standard error of the seed-averaged test loss at each record, from both sources of spread:
+        the seeds (sample standard deviation over sqrt(seeds)) and the shared test set (a mean of n_test
+        squared Gaussian-like residuals has standard deviation loss * sqrt(2 / n_test))."""
+        seeds = test.shape[0]
+        return np.sqrt(test.var(axis=0, ddof=1) / seeds + 2 * test.mean(axis=0) ** 2 / n_test)
 
     train, test = data["train"], data["test"]
     seeds, n_test = test.shape[0], cfg["n_test"]
