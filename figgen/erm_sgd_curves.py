@@ -292,7 +292,8 @@ def claims(data: dict, cfg: dict) -> dict:
     best = int(np.argmin(mean_test))
 
     start = train[:, 0] - test[:, 0]
-    start_z = abs(start.mean()) / (start.std(ddof=1) / np.sqrt(seeds))
+    # (Seeds that all gave the same difference would have no spread: then one in 1e12 stands in.)
+    start_z = abs(start.mean()) / (max(start.std(ddof=1), 1e-12) / np.sqrt(seeds))
 
     fitted_sds = (sigma2 - train[:, -1]).min() / (sigma2 * np.sqrt(2 / cfg["n_train"]))
     floor_z = ((test - sigma2) / (test * np.sqrt(2 / n_test))).min()
