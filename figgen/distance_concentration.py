@@ -38,6 +38,24 @@ ALT = (
     "while the relative spread falls."
 )
 
+# What chapter 2 (section "Distances between random points") and the ALT text say the run shows,
+# checked on the data the chapter is drawn from. All follow from the proposition and the exact law,
+# so they hold in every configuration; the tolerances are the run's standard errors (see claims()).
+CLAIMS = {
+    "follows_theory": "every marker of the middle and right panels lies within 4 of its standard "
+                      "errors of d/6 or of sqrt(7/(5d))",
+    "hist_follows_exact": "every histogram bin with at least 10 expected pairs lies within 4.5 binomial "
+                          "standard errors of the exact law's probability of the bin",
+    "hists_narrow": "the central 99 % of |ratio - 1| shrinks from each histogram's dimension to the next",
+    "spread_falls": "the simulated relative standard deviation decreases from each dimension to the next",
+    "above_twice_as_exact": "in the smallest histogram dimension, the share of pairs beyond twice the "
+                            "mean lies within 4 binomial standard errors of its exact value",
+    "central99_as_normal": "in the largest histogram dimension, the central 99 % half-width of "
+                           "|ratio - 1| lies within 4 of its standard errors of 2.576 sqrt(7/(5d)), its "
+                           "value for a normal law",
+}
+ALT_CLAIMS = ["hist_follows_exact", "hists_narrow", "follows_theory", "spread_falls"]
+
 
 def theory_mean(d) -> np.ndarray:
     """E||x - x'||^2 = d/6."""
@@ -216,14 +234,57 @@ def z_scores(data: dict) -> tuple[np.ndarray, np.ndarray]:
 def caption_params(data: dict, cfg: dict) -> dict:
     rel_mean = np.abs(data["mean"] / theory_mean(data["dims"]) - 1)
     rel_std = np.abs(data["rel_std"] / theory_rel_std(data["dims"]) - 1)
-    z_mean, z_rel = z_scores(data)
     hist_dims = [int(d) for d in data["hist_dims"]]
     lo, hi = int(np.argmin(hist_dims)), int(np.argmax(hist_dims))
     exact_above = 1.0 - float(exact_ratio_cdf(np.array([2.0]), hist_dims[lo])[0])
     return {"max_rel_error_percent": round(100 * float(max(rel_mean.max(), rel_std.max())), 1),
-            "max_abs_z": f"{float(max(np.abs(z_mean).max(), np.abs(z_rel).max())):.1f}",
             "dmax": int(data["dims"].max()),
             "hist_dmin": hist_dims[lo], "hist_dmax": hist_dims[hi],
             "above_twice_percent": f"{100 * float(data['above_twice'][lo]):.1f}",
             "above_twice_exact_percent": f"{100 * exact_above:.1f}",
             "central99_percent": f"{100 * float(data['central99'][hi]):.1f}"}
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    """The claims of CLAIMS on one run. Tolerances, so that a true statement stops no build by chance:
+    4 standard errors for the 20 to 30 markers (each beyond 4 with probability 6e-5); 4.5 for the
+    histogram bins, up to about 200 of them (each beyond 4.5 with probability 7e-6), counted only
+    where 10 or more pairs are expected, as the normal approximation of a binomial count needs; 4
+    for the two single numbers. The standard error of the central 99 % half-width q of |ratio - 1|
+    is that of a sample quantile, sqrt(0.99 * 0.01 / N) / f(q), f the density of |ratio - 1| at q
+    (for the normal law of the same spread)."""
+    from scipy.stats import norm
+
+    from figgen.core.claims import at_most, count_of
+
+    pairs = int(data["pairs"])
+    z_mean, z_rel = z_scores(data)
+    hist_dims = [int(d) for d in data["hist_dims"]]
+    edges = data["hist_edges"]
+    worst_bin = 0.0
+    for i, d in enumerate(hist_dims):
+        # The Fourier series leaves rounding errors of about 1e-12, of either sign, in empty bins.
+        p = np.clip(exact_bin_probabilities(edges, d), 0.0, 1.0)
+        counted = pairs * p >= 10
+        counts = data["hists"][i] * pairs * np.diff(edges)
+        z = (counts - pairs * p)[counted] / np.sqrt(pairs * p * (1 - p))[counted]
+        worst_bin = max(worst_bin, float(np.abs(z).max()))
+    lo, hi = int(np.argmin(hist_dims)), int(np.argmax(hist_dims))
+    exact_above = 1.0 - float(exact_ratio_cdf(np.array([2.0]), hist_dims[lo])[0])
+    z_above = abs(data["above_twice"][lo] - exact_above) / np.sqrt(exact_above * (1 - exact_above) / pairs)
+    quantile = norm.ppf(0.995)
+    spread = float(theory_rel_std(hist_dims[hi]))
+    density = 2 * norm.pdf(quantile) / spread
+    q_se = np.sqrt(0.99 * 0.01 / pairs) / density
+    z_central = abs(data["central99"][hi] - quantile * spread) / q_se
+    order = np.argsort(hist_dims)
+    return {
+        "follows_theory": at_most(max(np.abs(z_mean).max(), np.abs(z_rel).max()), 4.0, digits=1, unit=" SE"),
+        "hist_follows_exact": at_most(worst_bin, 4.5, digits=1, unit=" SE"),
+        "hists_narrow": count_of(np.diff(data["central99"][order]) < 0, CLAIMS["hists_narrow"],
+                                 what="steps between histogram dimensions"),
+        "spread_falls": count_of(np.diff(data["rel_std"]) < 0, CLAIMS["spread_falls"],
+                                 what="steps between dimensions"),
+        "above_twice_as_exact": at_most(z_above, 4.0, digits=1, unit=" SE"),
+        "central99_as_normal": at_most(z_central, 4.0, digits=1, unit=" SE"),
+    }

@@ -46,6 +46,35 @@ ALT = (
     "risk."
 )
 
+# What chapter 1 says this run shows (section "Training a neural network: a first look"), each
+# checked on the data the chapter is drawn from. Only start_together and above_bayes follow from
+# the theory whatever the configuration; the others (the training curve, and the overfitting story
+# of the last four) are observations of the configuration run, as the chapter says, and are checked
+# only on data that exists: the full configuration has not been run (hours on a CPU). Tolerances:
+# "SE" is the standard error of a seed-averaged loss, from the spread across seeds and from the
+# finite test set (mean_test_se in claims()).
+CLAIMS = {
+    "start_together": "at initialisation the seed-averaged training and test losses differ by at most 4 "
+                      "standard errors of their difference across seeds (the untrained network does "
+                      "not depend on the training set, so both estimate the same risk)",
+    "train_decreases": "the seed-averaged training loss decreases from each recorded epoch to the next",
+    "train_below_test": "from the first recorded epoch after initialisation on, the seed-averaged "
+                        "training loss lies below the seed-averaged test loss",
+    "noise_fitted": "at the last epoch every seed's training loss lies below sigma^2 by at least 4 "
+                    "standard deviations sigma^2 sqrt(2/n) of the training loss of the teacher itself",
+    "above_bayes": "every seed's test loss at every recorded epoch is at least sigma^2 minus 4 standard "
+                   "deviations of a test-loss estimate on n_test points",
+    "beats_null": "the minimum of the seed-averaged test loss lies below the risk of the predictor 0 by "
+                  "at least 3 SE",
+    "rises_after_minimum": "the seed-averaged test loss has its minimum strictly inside the run and ends "
+                           "above that minimum by at least 3 SE of the difference",
+    "ends_no_better_than_null": "at the last epoch the seed-averaged test loss is at least the risk of "
+                                "the predictor 0",
+    "ends_worse_than_least_squares": "at the last epoch the seed-averaged test loss exceeds the mean "
+                                     "test loss of least squares by at least 3 SE of the difference",
+}
+ALT_CLAIMS = ["start_together", "train_below_test", "above_bayes"]
+
 
 def bayes_risk(sigma: float) -> float:
     """Risk of the regression function under the square loss: the noise variance sigma^2."""
@@ -228,4 +257,67 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "final_train": f"{final_train:.3f}",
         "bayes": f"{bayes_risk(cfg['sigma']):.3f}",
         "num_params": cfg["width"] * (cfg["d"] + 2),
+    }
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    """The claims of CLAIMS on one run. Why the tolerances:
+
+    - 4 for the two checks that theory guarantees, so that a true statement does not stop the build
+      by chance. start_together: with 5 seeds the mean difference over its estimated standard error
+      is a Student t with 4 degrees of freedom, beyond 4 with probability 1.6 % (less with more
+      seeds). above_bayes: each seed's test loss against its own standard deviation
+      loss * sqrt(2 / n_test), at every record of every seed, up to a few hundred comparisons, each
+      beyond 4 with probability 3e-5 even for a network at the floor.
+    - 3 SE for the differences the overfitting story asserts (beats_null, rises_after_minimum,
+      ends_worse_than_least_squares): a smaller margin could be a fluctuation of the seeds.
+    - noise_fitted: the training loss of the teacher itself is sigma^2 chi^2_n / n, of standard
+      deviation sigma^2 sqrt(2/n); 4 of them below sigma^2 happens to it with probability below
+      1e-4 (the chi-square's lower tail is lighter than the normal one), so the network has fitted
+      noise that the teacher could not.
+    """
+    from figgen.core.claims import at_least, at_most, count_of, holds
+
+    def mean_test_se(test: np.ndarray, n_test: int) -> np.ndarray:
+        """Standard error of the seed-averaged test loss at each record, from both sources of spread:
+        the seeds (sample standard deviation over sqrt(seeds)) and the shared test set (a mean of n_test
+        squared Gaussian-like residuals has standard deviation loss * sqrt(2 / n_test))."""
+        seeds = test.shape[0]
+        return np.sqrt(test.var(axis=0, ddof=1) / seeds + 2 * test.mean(axis=0) ** 2 / n_test)
+
+    train, test = data["train"], data["test"]
+    seeds, n_test = test.shape[0], cfg["n_test"]
+    sigma2 = bayes_risk(cfg["sigma"])
+    mean_train, mean_test = train.mean(axis=0), test.mean(axis=0)
+    se = mean_test_se(test, n_test)
+    null = float(data["null_risk"])
+    best = int(np.argmin(mean_test))
+
+    start = train[:, 0] - test[:, 0]
+    # (Seeds that all gave the same difference would have no spread: then one in 1e12 stands in.)
+    start_z = abs(start.mean()) / (max(start.std(ddof=1), 1e-12) / np.sqrt(seeds))
+
+    fitted_sds = (sigma2 - train[:, -1]).min() / (sigma2 * np.sqrt(2 / cfg["n_train"]))
+    floor_z = ((test - sigma2) / (test * np.sqrt(2 / n_test))).min()
+
+    rise_z = (mean_test[-1] - mean_test[best]) / np.hypot(se[-1], se[best])
+    interior = 0 < best < len(mean_test) - 1
+    ols = data["ols_test"]
+    ols_se = np.sqrt(ols.var(ddof=1) / len(ols) + 2 * ols.mean() ** 2 / n_test)
+    return {
+        "start_together": at_most(start_z, 4.0, digits=1, unit=" SE"),
+        "train_decreases": count_of(np.diff(mean_train) < 0, CLAIMS["train_decreases"],
+                                    what="steps between records"),
+        "train_below_test": count_of(mean_train[1:] < mean_test[1:], CLAIMS["train_below_test"],
+                                     what="records after initialisation"),
+        "noise_fitted": at_least(fitted_sds, 4.0, digits=1, unit=" standard deviations"),
+        "above_bayes": at_least(floor_z, -4.0, digits=1, unit=" SD from sigma^2"),
+        "beats_null": at_least((null - mean_test[best]) / se[best], 3.0, digits=1, unit=" SE"),
+        "rises_after_minimum": holds(interior and rise_z >= 3.0,
+                                     f"minimum at record {best} of {len(mean_test)}, "
+                                     f"rise {rise_z:.2f} SE",
+                                     CLAIMS["rises_after_minimum"]),
+        "ends_no_better_than_null": at_least((mean_test[-1] - null) / se[-1], 0.0, digits=1, unit=" SE"),
+        "ends_worse_than_least_squares": at_least((mean_test[-1] - ols.mean()) / np.hypot(se[-1], ols_se),
+                                                  3.0, digits=1, unit=" SE"),
     }

@@ -31,6 +31,21 @@ ALT = (
     "d = {dmax}, close to minus one over d."
 )
 
+# What chapter 2 (the figure's caption) and the ALT text say the run shows, checked on the data the
+# chapter is drawn from. All follow from the proposition on the torus, so they hold in every
+# configuration; the tolerances are the run's standard errors (see claims()).
+CLAIMS = {
+    "follows_theory": "every marker lies within 4 of its standard errors of the exact mean distance, "
+                      "which lies between the drawn integral and the integral plus the remainder bound",
+    "slopes_follow_exact": "each fitted slope lies within 4 standard errors (the markers' errors "
+                           "propagated through the fit) of the slope fitted to the exact integral at "
+                           "the same sample sizes",
+    "slopes_near_minus_one_over_d": "each fitted slope is nearer to -1/d than to -1/(d - 1) and "
+                                    "-1/(d + 1); the value printed is the largest relative distance "
+                                    "to -1/d, in per cent",
+}
+ALT_CLAIMS = ["follows_theory", "slopes_near_minus_one_over_d"]
+
 
 def ball_volume(d: int) -> float:
     """V_d = pi^{d/2} / Gamma(d/2 + 1), the volume of the unit Euclidean ball of R^d."""
@@ -160,3 +175,36 @@ def caption_params(data: dict, cfg: dict) -> dict:
             "slope_d1": round(float(data["slopes"][0]), 3),
             "slope_dmax": round(float(data["slopes"][-1]), 3),
             "dmax": int(data["dims"][-1])}
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    """The claims of CLAIMS on one run. 4 standard errors for up to about 70 markers (each beyond 4
+    with probability 6e-5) and for a handful of slopes. A slope fitted by least squares to log mean
+    against log n is a linear combination sum_j w_j log mean_j, so its standard error is
+    sqrt(sum_j w_j^2 (sem_j / mean_j)^2) (the markers are independent). Being nearer to -1/d than to
+    -1/(d +- 1) is what "close to -1/d" must at least mean: the slope tells the dimension."""
+    from figgen.core.claims import Verdict, at_most, round_up
+
+    n = data["n"]
+    logn = np.log(n)
+    weights = (logn - logn.mean()) / np.sum((logn - logn.mean()) ** 2)
+    worst_marker, worst_slope, rel_dev, identifies = 0.0, 0.0, [], []
+    for i, d in enumerate(int(d) for d in data["dims"]):
+        line = theory(n, d)
+        top = line + remainder_bound(n, d)
+        off = np.maximum(np.maximum(line - data["mean"][i], data["mean"][i] - top), 0.0)
+        worst_marker = max(worst_marker, float(np.max(off / data["sem"][i])))
+        slope_se = np.sqrt(np.sum(weights**2 * (data["sem"][i] / data["mean"][i]) ** 2))
+        worst_slope = max(worst_slope, abs(data["slopes"][i] - fitted_slope(n, line)) / slope_se)
+        rel_dev.append(abs(data["slopes"][i] * d + 1))
+        # Nearer to -1/d than to -1/(d + 1) (the nearer neighbour): within half of 1/d - 1/(d + 1).
+        identifies.append(abs(data["slopes"][i] + 1 / d) < 0.5 * (1 / d - 1 / (d + 1)))
+    largest = 100 * max(rel_dev)
+    return {
+        "follows_theory": at_most(worst_marker, 4.0, digits=1, unit=" SE"),
+        "slopes_follow_exact": at_most(worst_slope, 4.0, digits=1, unit=" SE"),
+        "slopes_near_minus_one_over_d": Verdict(
+            all(identifies), f"{sum(identifies)} of {len(identifies)} slopes nearest -1/d; largest "
+            f"relative distance {largest:.3g} %", CLAIMS["slopes_near_minus_one_over_d"],
+            f"{round_up(largest, 1):.1f}"),
+    }
