@@ -282,8 +282,8 @@ def claims(data: dict, cfg: dict) -> dict:
     mantissa = int(np.ceil(zero_max / 10.0 ** exponent - 1e-9)) if zero_max > 0 else 0
     if mantissa == 10:
         mantissa, exponent = 1, exponent + 1
-    zero_text = (f"\\ensuremath{{{mantissa}\\times 10^{{{exponent}}}}}" if mantissa != 1
-                 else f"\\ensuremath{{10^{{{exponent}}}}}")
+    zero_text = (f"\\ensuremath{{{mantissa}\\times 10^{{{exponent}}}}}" if mantissa > 1
+                 else f"\\ensuremath{{10^{{{exponent}}}}}" if mantissa == 1 else "0")
     return {
         "follows_law": holds(all(ks_ok), "KS " + ", ".join(ks_text), CLAIMS["follows_law"]),
         "edges_tracy_widom": holds(all(in_band), f"{sum(in_band)} of {len(in_band)} extremes in their band "
