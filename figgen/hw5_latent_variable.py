@@ -34,6 +34,24 @@ CONFIG = {
              "reps": 400, "seed": 0},
 }
 
+# What homework 5 and the text alternative say the data shows (claims() checks them). The standard
+# error of a median over R draws is read off the order statistics R/2 -+ sqrt(R)/2 (the count of
+# draws below the median has standard deviation sqrt(R)/2): half their distance.
+CLAIMS = {
+    "first_min_interior": "the smallest median at gamma < 1 lies below the median at the smallest gamma and "
+                          "below the last one before gamma = 1, by more than 4 standard errors of the difference",
+    "peak_next_to_one": "the largest median is at one of the two grid points next to gamma = 1",
+    "decreasing_after_peak": "beyond the peak the median decreases at every step of the grid",
+    "below_first_min": "the median at the largest gamma lies below the first minimum by more than 4 standard "
+                       "errors of the difference",
+    "above_limit": "every median beyond the peak lies above the limit of part (d) by more than 3 of its "
+                   "standard errors",
+    "heavy_tail_near_threshold": "at the grid points next to gamma = 1 the worst draw is at least twice as many "
+                                 "times the median as at any grid point with |gamma - 1| >= 1/2; the value printed "
+                                 "is the ratio of the worst draw to the median next to gamma = 1, rounded down",
+}
+ALT_CLAIMS = ["first_min_interior", "peak_next_to_one", "decreasing_after_peak", "above_limit"]
+
 ALT = (
     "One panel: the test error of minimum-norm least squares in a latent-variable model with n = {n} "
     "samples and k = {k} latent factors, against the ratio gamma = p/n of features to samples, both "
@@ -183,4 +201,51 @@ def caption_params(data: dict, cfg: dict) -> dict:
         "limit_bias": f"{lim['bias']:.3f}", "limit_variance": f"{lim['variance']:.3f}",
         "limit": f"{lim['error']:.3f}", "null_error": f"{null_error(cfg['sigma']):.3g}",
         "noise_var": f"{cfg['sigma'] ** 2:.3g}",
+    }
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    from figgen.core.claims import Verdict, holds, round_down
+
+    g, med, errs = data["gamma"], data["median"], data["errors"]
+    R = errs.shape[1]
+    ordered = np.sort(errs, axis=1)
+    lo, hi = int(np.floor(R / 2 - np.sqrt(R) / 2)), int(np.ceil(R / 2 + np.sqrt(R) / 2))
+    se = (ordered[:, min(hi, R - 1)] - ordered[:, max(lo, 0)]) / 2
+    s = shape(data)
+    i_min, i_peak, i_last = s["i_min"], s["i_peak"], s["i_last"]
+    under = np.flatnonzero(g < 1)
+
+    def apart(a, b):
+        # How far median a lies above median b, in standard errors of the difference.
+        return (med[a] - med[b]) / np.hypot(se[a], se[b])
+
+    dip = min(apart(under[0], i_min), apart(under[-1], i_min))
+    next_to_one = {int(under[-1]), int(under[-1]) + 1}
+    beyond = np.arange(i_peak + 1, len(g))
+    limit = limit_terms(cfg["n"], cfg["k"], cfg["sigma"])["error"]
+    above = (med[beyond] - limit) / se[beyond]
+    tail = errs.max(axis=1) / med
+    near = sorted(next_to_one)
+    far = np.abs(g - 1) >= 0.5 - 1e-9
+    return {
+        "first_min_interior": holds(bool(0 < i_min < under[-1] and dip > 4.0),
+                                    f"minimum {med[i_min]:.3g} at gamma = {g[i_min]:g}, {dip:.1f} standard errors deep",
+                                    CLAIMS["first_min_interior"]),
+        "peak_next_to_one": holds(i_peak in next_to_one, f"peak at gamma = {g[i_peak]:g}",
+                                  "at gamma = " + " or ".join(f"{g[i]:g}" for i in near)),
+        "decreasing_after_peak": holds(bool(np.all(np.diff(med[i_peak:]) < 0)),
+                                       f"largest step {np.diff(med[i_peak:]).max():.3g}",
+                                       CLAIMS["decreasing_after_peak"]),
+        "below_first_min": holds(bool(apart(i_min, i_last) > 4.0),
+                                 f"{med[i_last]:.3g} against {med[i_min]:.3g} "
+                                 f"({apart(i_min, i_last):.1f} standard errors)",
+                                 CLAIMS["below_first_min"]),
+        "above_limit": holds(bool(beyond.size and above.min() > 3.0),
+                             f"closest {above.min():.1f} standard errors above {limit:.4f}", CLAIMS["above_limit"]),
+        "heavy_tail_near_threshold": Verdict(bool(tail[near].max() >= 2 * tail[far].max()),
+                                             f"worst draw {tail[near].max():.3g} times the median next to gamma = 1, "
+                                             f"at most {tail[far].max():.3g} times at |gamma - 1| >= 1/2",
+                                             CLAIMS["heavy_tail_near_threshold"],
+                                             f"{round_down(float(tail[near].max()), 0):.0f}"),
     }

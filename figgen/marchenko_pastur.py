@@ -38,6 +38,23 @@ CONFIG = {
     "full": {"d": 2000, "gammas": [0.5, 2.0], "reps": 8, "bins": 80, "seed": 0},
 }
 
+# What the chapter, homework 5 and the text alternative say the data shows (claims() checks them).
+CLAIMS = {
+    "follows_law": "in every panel the Kolmogorov-Smirnov distance to the Marchenko-Pastur law is at most "
+                   "twice the rigidity scale sqrt(2) log(N) / (pi d sqrt(reps)) of ks_scale",
+    "edges_tracy_widom": "every extreme eigenvalue of every draw (the smallest nonzero and the largest) lies "
+                         "within the Tracy-Widom band of its edge: quantiles alpha/2 and 1 - alpha/2 of TW1, "
+                         "alpha = 1e-3 shared (Bonferroni) by all the extremes, around the finite-size centring, "
+                         "on the scale s_pm of edge_scales",
+    "extremes_both_sides": "the extreme eigenvalues fall on both sides of their edges: some inside the "
+                           "support, some outside it",
+    "mostly_inside": "more than half of the extreme eigenvalues lie inside the support (the mean of TW1 is "
+                     "negative: each is inside with probability about 0.83)",
+    "zeros_far_below": "the numerical zeros are more than 8 orders of magnitude below the smallest nonzero "
+                       "eigenvalue",
+}
+ALT_CLAIMS = ["follows_law", "edges_tracy_widom"]
+
 ALT = (
     "One panel for each ratio gamma = d/n in {gammas}, with d = {d}: a histogram of the eigenvalues "
     "of the sample covariance of isotropic Gaussian data, the Marchenko-Pastur density as a line that "
@@ -225,3 +242,57 @@ def caption_params(data: dict, cfg: dict) -> dict:
             out["zero_max"] = float(f"{float(data['zero_max'][i].max()):.0e}")
             out["positive_min"] = f"{float(data['lmin'][i].min()):.2f}"
     return out
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    from scipy.stats import gamma as gamma_law
+
+    from figgen.core.claims import Verdict, holds
+
+    def tw1_quantile(p):
+        # Chiani's (2014) shifted-gamma approximation of TW1 (beta = 1): mean -1.2065, sd 1.2680.
+        return float(gamma_law.ppf(p, 46.446, scale=0.186054) - 9.84801)
+
+    d, reps = cfg["d"], cfg["reps"]
+    ks_ok, ks_text = [], []
+    in_band, inside, bands = [], [], []
+    # One family of 2 x reps x panels edge comparisons at level 1e-3 (the theory checks' level).
+    alpha = 1e-3 / (2 * reps * len(data["gammas"]))
+    q_lo, q_hi = tw1_quantile(alpha / 2), tw1_quantile(1 - alpha / 2)
+    for i, gamma in enumerate(data["gammas"]):
+        n, eigs = int(data["n"][i]), data["eigs"][i]
+        ks = ks_distance(eigs, lambda x, g=gamma: mp_cdf(x, g))
+        tol = 2 * ks_scale(n, d, reps)
+        ks_ok.append(ks <= tol)
+        ks_text.append(f"{ks:.2g} (tolerance {tol:.2g})")
+        # The edges of the panel's ratio, moved by the finite-size centring of its n and d.
+        e, (lo, hi), (lo_n, hi_n) = edge_scales(n, d), mp_edges(gamma), mp_edges(d / n)
+        band_lo = (lo + e["lo"] - lo_n - e["s_lo"] * q_hi, lo + e["lo"] - lo_n - e["s_lo"] * q_lo)
+        band_hi = (hi + e["hi"] - hi_n + e["s_hi"] * q_lo, hi + e["hi"] - hi_n + e["s_hi"] * q_hi)
+        for observed, (a, b) in ((data["lmin"][i], band_lo), (data["lmax"][i], band_hi)):
+            in_band += [a <= x <= b for x in observed]
+            bands.append(f"[{a:.4f}, {b:.4f}] holds {np.min(observed):.4f} to {np.max(observed):.4f}")
+        inside += [lo <= x for x in data["lmin"][i]] + [x <= hi for x in data["lmax"][i]]
+    n_in, n_all = int(np.sum(inside)), len(inside)
+    zeros = data["zero_max"][data["gammas"] > 1]
+    zero_max = float(zeros.max()) if zeros.size else 0.0
+    positive_min = float(data["lmin"][data["gammas"] > 1].min()) if zeros.size else 1.0
+    # Printed as an upper bound: one significant digit, rounded up.
+    exponent = int(np.floor(np.log10(zero_max))) if zero_max > 0 else 0
+    mantissa = int(np.ceil(zero_max / 10.0 ** exponent - 1e-9)) if zero_max > 0 else 0
+    if mantissa == 10:
+        mantissa, exponent = 1, exponent + 1
+    zero_text = (f"\\ensuremath{{{mantissa}\\times 10^{{{exponent}}}}}" if mantissa > 1
+                 else f"\\ensuremath{{10^{{{exponent}}}}}" if mantissa == 1 else "0")
+    return {
+        "follows_law": holds(all(ks_ok), "KS " + ", ".join(ks_text), CLAIMS["follows_law"]),
+        "edges_tracy_widom": holds(all(in_band), f"{sum(in_band)} of {len(in_band)} extremes in their band "
+                                   "(" + "; ".join(bands) + ")", CLAIMS["edges_tracy_widom"]),
+        "extremes_both_sides": holds(0 < n_in < n_all, f"{n_in} of {n_all} extremes inside the support",
+                                     CLAIMS["extremes_both_sides"]),
+        "mostly_inside": Verdict(bool(2 * n_in > n_all), f"{n_in} of {n_all} extremes inside the support",
+                                 CLAIMS["mostly_inside"], f"{n_in} of the {n_all}"),
+        "zeros_far_below": Verdict(bool(zero_max < 1e-8 * positive_min),
+                                   f"largest numerical zero {zero_max:.3g}, smallest nonzero eigenvalue "
+                                   f"{positive_min:.4g}", CLAIMS["zeros_far_below"], zero_text),
+    }

@@ -29,6 +29,21 @@ CONFIG = {
     "full": {"d": 4000, "reps": 8, "bins": 80, "max_moment": 5, "seed": 0},
 }
 
+# What the chapter, homework 5 and the text alternative say the data shows (claims() checks them).
+CLAIMS = {
+    "follows_law": "the Kolmogorov-Smirnov distance of the pooled spectrum to the semicircle law is at most "
+                   "twice the rigidity scale sqrt(2) log(d) / (pi d sqrt(reps)) of ks_scale",
+    "far_below_independent": "the Kolmogorov-Smirnov distance is at least 5 times smaller than the typical "
+                             "0.87 / sqrt(m) of m independent points (which come that close with probability "
+                             "below 1e-10)",
+    "edges_tracy_widom": "the largest and the smallest eigenvalue of every draw lie within the Tracy-Widom band "
+                         "of the edge +-2: quantiles alpha/2 and 1 - alpha/2 of TW1 on the scale d^(-2/3), "
+                         "alpha = 1e-3 shared (Bonferroni) by all the extremes",
+    "moments_on_catalan": "each averaged moment (1/d) tr W^2k is within 2 KS_tol R^2k of the Catalan number C_k "
+                          "(integration by parts with the KS tolerance of follows_law, R the largest modulus)",
+}
+ALT_CLAIMS = ["follows_law", "moments_on_catalan"]
+
 ALT = (
     "Two panels for symmetric Gaussian random matrices (GOE) of size d = {d}. Left: a histogram of "
     "the eigenvalues, which follows the semicircle density on [-2, 2] drawn as a line. Right: the "
@@ -145,3 +160,39 @@ def caption_params(data: dict, cfg: dict) -> dict:
             "max_moment_rel_error_percent": round(100 * float(rel.max()), 1),
             "lmax_observed": round(float(data["lmax"].max()), 3),
             "max_moment_order": 2 * int(data["k"].max())}
+
+
+def claims(data: dict, cfg: dict) -> dict:
+    from scipy.stats import gamma as gamma_law
+
+    from figgen.core.claims import at_least, holds
+
+    def tw1_quantile(p):
+        # Chiani's (2014) shifted-gamma approximation of TW1 (beta = 1): mean -1.2065, sd 1.2680.
+        return float(gamma_law.ppf(p, 46.446, scale=0.186054) - 9.84801)
+
+    d, reps = cfg["d"], cfg["reps"]
+    ks = ks_distance(data["eigs"], semicircle_cdf)
+    ks_tol = 2 * ks_scale(d, reps)
+    independent = 0.87 / np.sqrt(data["eigs"].size)
+    alpha = 1e-3 / (2 * reps)
+    q_lo, q_hi = tw1_quantile(alpha / 2), tw1_quantile(1 - alpha / 2)
+    s = d ** (-2 / 3)
+    upper = (data["lmax"] >= 2 + s * q_lo) & (data["lmax"] <= 2 + s * q_hi)
+    lower = (data["lmin"] >= -2 - s * q_hi) & (data["lmin"] <= -2 - s * q_lo)
+    k = np.asarray(data["k"])
+    mean = data["moments"].mean(axis=0)
+    catalans = np.array([catalan(int(j)) for j in k], dtype=float)
+    R = max(2.0 + s * q_hi, float(np.max(np.abs(data["eigs"]))))
+    budget = 2 * ks_tol * R ** (2 * k)
+    return {
+        "follows_law": holds(ks <= ks_tol, f"KS {ks:.2g}", f"at most {ks_tol:.2g}"),
+        "far_below_independent": at_least(independent / ks, 5.0, digits=0),
+        "edges_tracy_widom": holds(bool(upper.all() and lower.all()),
+                                   f"largest {data['lmax'].min():.4f} to {data['lmax'].max():.4f}, smallest "
+                                   f"{data['lmin'].min():.4f} to {data['lmin'].max():.4f}",
+                                   f"within [{2 + s * q_lo:.4f}, {2 + s * q_hi:.4f}] and its mirror image"),
+        "moments_on_catalan": holds(bool(np.all(np.abs(mean - catalans) <= budget)),
+                                    "deviations " + ", ".join(f"{x:.2g}" for x in np.abs(mean - catalans)),
+                                    "within " + ", ".join(f"{x:.2g}" for x in budget)),
+    }

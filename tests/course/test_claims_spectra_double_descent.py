@@ -1,0 +1,284 @@
+"""The claims of chapters 5 (random matrix tools) and 6 (double descent) and of homework 5.
+
+For each figure module and each claim it declares: the claim holds on the quick-mode data and on
+the committed full-mode data (what the PDFs show, where it exists), and a perturbation of the
+data that breaks the sentence's content makes that very claim fail. The data are those of
+conftest.quick_data (cached, or computed once per session) and of the committed full files; no
+build runs here.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from conftest import committed_full_data, quick_data
+
+from figgen import hw5_latent_variable as hw
+from figgen import marchenko_pastur as mp
+from figgen import minnorm_double_descent as mn
+from figgen import random_features_double_descent as rf
+from figgen import ridge_risk as rr
+from figgen import wigner_semicircle as ws
+from figgen.core.hashing import read_claims
+from figgen.core.paths import ROOT
+
+MODULES = ("marchenko_pastur", "wigner_semicircle", "minnorm_double_descent", "ridge_risk",
+           "random_features_double_descent", "hw5_latent_variable")
+
+
+def module(name):
+    import importlib
+
+    return importlib.import_module(f"figgen.{name}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Perturbations: data, cfg -> wrong data (a copy), one per claim.
+
+def mp_scaled(data, cfg):
+    return {**data, "eigs": 1.02 * data["eigs"], "lmin": 1.02 * data["lmin"], "lmax": 1.02 * data["lmax"]}
+
+
+def mp_lmax_out(data, cfg):
+    return {**data, "lmax": 1.05 * data["lmax"]}
+
+
+def mp_all_inside(data, cfg):
+    lo = np.array([mp.mp_edges(g)[0] for g in data["gammas"]])[:, None]
+    hi = np.array([mp.mp_edges(g)[1] for g in data["gammas"]])[:, None]
+    return {**data, "lmin": np.maximum(data["lmin"], lo + 1e-4), "lmax": np.minimum(data["lmax"], hi - 1e-3)}
+
+
+def mp_all_outside(data, cfg):
+    lo = np.array([mp.mp_edges(g)[0] for g in data["gammas"]])[:, None]
+    hi = np.array([mp.mp_edges(g)[1] for g in data["gammas"]])[:, None]
+    return {**data, "lmin": np.minimum(data["lmin"], lo - 1e-4), "lmax": np.maximum(data["lmax"], hi + 1e-3)}
+
+
+def mp_loud_zeros(data, cfg):
+    return {**data, "zero_max": np.full_like(data["zero_max"], 1e-3)}
+
+
+def ws_scaled(data, cfg):
+    f = 1.02
+    return {**data, "eigs": f * data["eigs"], "lmin": f * data["lmin"], "lmax": f * data["lmax"],
+            "moments": data["moments"] * f ** (2 * data["k"])[None, :]}
+
+
+def ws_independent(data, cfg):
+    # Independent points of the semicircle law (inverse distribution function on a grid): no repulsion.
+    grid = np.linspace(-2, 2, 20001)
+    u = np.random.default_rng(1).uniform(size=data["eigs"].size)
+    return {**data, "eigs": np.interp(u, ws.semicircle_cdf(grid), grid)}
+
+
+def ws_lmax_out(data, cfg):
+    return {**data, "lmax": 1.05 * data["lmax"]}
+
+
+def ws_moments_off(data, cfg):
+    return {**data, "moments": 1.1 * data["moments"]}
+
+
+def scaled_risk(factor):
+    def perturb(data, cfg):
+        return {**data, "risk": factor * data["risk"]}
+    return perturb
+
+
+def mn_peak_far(data, cfg):
+    risk = data["risk"].copy()
+    risk[-1] = 100.0
+    return {**data, "risk": risk}
+
+
+def mn_null_beyond(data, cfg):
+    risk = data["risk"].copy()
+    risk[data["gamma"] >= cfg["r"] / (cfg["r"] - cfg["sigma"]) - 1e-9] = cfg["r"] ** 2
+    return {**data, "risk": risk}
+
+
+def rr_sem_far(data, cfg):
+    sem = data["sem"].copy()
+    sem[0, -1] = 10.0
+    return {**data, "sem": sem}
+
+
+def rr_risk_peak_far(data, cfg):
+    risk = data["risk"].copy()
+    risk[-1, 0] = 100.0
+    return {**data, "risk": risk}
+
+
+def rr_variance_peak_far(data, cfg):
+    var = data["variance"].copy()
+    var[0, 0] = 10.0
+    return {**data, "variance": var}
+
+
+def rr_large_penalty_peak(data, cfg):
+    var = data["variance"].copy()
+    var[:, 2] *= 100.0
+    return {**data, "variance": var}
+
+
+def rr_optimal_peak(data, cfg):
+    risk = data["risk"].copy()
+    risk[int(np.argmin(np.abs(data["gamma"] - 1))), -1] += 1.0
+    return {**data, "risk": risk}
+
+
+def rf_peak_far(data, cfg):
+    risk = data["risk"].copy()
+    risk[0] = 100.0
+    return {**data, "risk": risk}
+
+
+def rf_no_u(data, cfg):
+    under = data["N"] < cfg["n"]
+    risk = data["risk"].copy()
+    risk[under] = np.sort(risk[under])
+    return {**data, "risk": risk}
+
+
+def rf_not_decreasing(data, cfg):
+    risk = data["risk"].copy()
+    risk[-1] = risk[-2] + 1e-3
+    return {**data, "risk": risk}
+
+
+def rf_over_raised(data, cfg):
+    risk = data["risk"].copy()
+    risk[data["N"] > cfg["n"]] += 1.0
+    return {**data, "risk": risk}
+
+
+def hw_no_dip(data, cfg):
+    med = data["median"].copy()
+    under = data["gamma"] < 1
+    med[under] = np.sort(med[under])
+    return {**data, "median": med}
+
+
+def hw_peak_first(data, cfg):
+    med = data["median"].copy()
+    med[0] = 100.0
+    return {**data, "median": med}
+
+
+def hw_not_decreasing(data, cfg):
+    med = data["median"].copy()
+    med[-1] = med[-2] + 1e-3
+    return {**data, "median": med}
+
+
+def hw_beyond_shift(delta):
+    def perturb(data, cfg):
+        med = data["median"].copy()
+        med[hw.shape(data)["i_peak"] + 1:] += delta
+        return {**data, "median": med}
+    return perturb
+
+
+def hw_light_tail(data, cfg):
+    return {**data, "errors": np.minimum(data["errors"], 1.2 * data["median"][:, None])}
+
+
+# (figure, claim, perturbation): every claim the six modules declare, each with its wrong data.
+TABLE = [
+    ("marchenko_pastur", "follows_law", mp_scaled),
+    ("marchenko_pastur", "edges_tracy_widom", mp_lmax_out),
+    ("marchenko_pastur", "extremes_both_sides", mp_all_inside),
+    ("marchenko_pastur", "mostly_inside", mp_all_outside),
+    ("marchenko_pastur", "zeros_far_below", mp_loud_zeros),
+    ("wigner_semicircle", "follows_law", ws_scaled),
+    ("wigner_semicircle", "far_below_independent", ws_independent),
+    ("wigner_semicircle", "edges_tracy_widom", ws_lmax_out),
+    ("wigner_semicircle", "moments_on_catalan", ws_moments_off),
+    ("minnorm_double_descent", "matches_exact", scaled_risk(1.3)),
+    ("minnorm_double_descent", "matches_limit", scaled_risk(1.3)),
+    ("minnorm_double_descent", "peak_at_threshold", mn_peak_far),
+    ("minnorm_double_descent", "below_null_beyond_optimum", mn_null_beyond),
+    ("ridge_risk", "risk_matches_theory", scaled_risk(1.3)),
+    ("ridge_risk", "sem_largest_near_threshold", rr_sem_far),
+    ("ridge_risk", "risk_peak_small_lambda", rr_risk_peak_far),
+    ("ridge_risk", "variance_peak_small_lambda", rr_variance_peak_far),
+    ("ridge_risk", "penalty_lowers_peak", rr_large_penalty_peak),
+    ("ridge_risk", "optimal_no_peak", rr_optimal_peak),
+    ("random_features_double_descent", "matches_limit", scaled_risk(1.2)),
+    ("random_features_double_descent", "peak_at_threshold", rf_peak_far),
+    ("random_features_double_descent", "classical_u", rf_no_u),
+    ("random_features_double_descent", "decreasing_beyond", rf_not_decreasing),
+    ("random_features_double_descent", "below_u_and_null", rf_over_raised),
+    ("hw5_latent_variable", "first_min_interior", hw_no_dip),
+    ("hw5_latent_variable", "peak_next_to_one", hw_peak_first),
+    ("hw5_latent_variable", "decreasing_after_peak", hw_not_decreasing),
+    ("hw5_latent_variable", "below_first_min", hw_beyond_shift(0.5)),
+    ("hw5_latent_variable", "above_limit", hw_beyond_shift(-0.05)),
+    ("hw5_latent_variable", "heavy_tail_near_threshold", hw_light_tail),
+]
+# A claim on the theory alone: a wrong formula (one that grows with the width) makes it fail.
+THEORY_TABLE = [
+    ("random_features_double_descent", "limit_decreasing_beyond", "theory",
+     lambda right: (lambda psi1, psi2, *rest: right(psi1, psi2, *rest) + 1e-3 * np.asarray(psi1))),
+]
+
+FULL = [name for name in MODULES if (ROOT / "figures" / "data" / f"{name}.full.npz").is_file()]
+
+
+def test_the_table_covers_every_declared_claim():
+    listed = {(f, c) for f, c, _ in TABLE} | {(f, c) for f, c, *_ in THEORY_TABLE}
+    declared = {(f, c) for f in MODULES for c in read_claims(f)}
+    assert listed == declared
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_claims_hold_on_quick_data(name):
+    data, meta = quick_data(name)
+    verdicts = module(name).claims(data, meta["config"])
+    assert {k: v.measured for k, v in verdicts.items() if not v.holds} == {}
+
+
+@pytest.mark.parametrize("name", FULL)
+def test_claims_hold_on_committed_full_data(name):
+    data, meta = committed_full_data(name)
+    verdicts = module(name).claims(data, meta["config"])
+    assert {k: v.measured for k, v in verdicts.items() if not v.holds} == {}
+
+
+@pytest.mark.parametrize("name, claim, perturb", TABLE, ids=[f"{f}-{c}" for f, c, _ in TABLE])
+def test_claim_fails_on_wrong_data(name, claim, perturb):
+    data, meta = quick_data(name)
+    cfg = meta["config"]
+    wrong = perturb(copy.deepcopy(data), cfg)
+    assert module(name).claims(data, cfg)[claim].holds
+    assert not module(name).claims(wrong, cfg)[claim].holds
+
+
+@pytest.mark.parametrize("name, claim, attribute, wrong", THEORY_TABLE, ids=[f"{f}-{c}" for f, c, *_ in THEORY_TABLE])
+def test_theory_claim_fails_on_wrong_formula(name, claim, attribute, wrong, monkeypatch):
+    data, meta = quick_data(name)
+    mod = module(name)
+    assert mod.claims(data, meta["config"])[claim].holds
+    monkeypatch.setattr(mod, attribute, wrong(getattr(mod, attribute)))
+    assert not mod.claims(data, meta["config"])[claim].holds
+
+
+def test_printed_values_round_in_the_safe_direction():
+    """An upper bound prints rounded up, a lower bound rounded down, on the run's own data."""
+    data, meta = quick_data("minnorm_double_descent")
+    cfg = meta["config"]
+    away = np.abs(data["gamma"] - 1) >= 0.2 - 1e-9
+    finite = mn.theory_finite(data["p"], cfg["n"], cfg["r"], cfg["sigma"])
+    printed = float(mn.claims(data, cfg)["matches_exact"].value)
+    assert printed >= 100 * np.max(np.abs(data["risk"][away] / finite[away] - 1))
+    data, meta = quick_data("hw5_latent_variable")
+    printed = float(hw.claims(data, meta["config"])["heavy_tail_near_threshold"].value)
+    g = data["gamma"]
+    near = [int(np.flatnonzero(g < 1)[-1]), int(np.flatnonzero(g < 1)[-1]) + 1]
+    assert printed <= np.max(data["errors"].max(axis=1)[near] / data["median"][near])
+    data, meta = quick_data("marchenko_pastur")
+    value = mp.claims(data, meta["config"])["zeros_far_below"].value
+    mantissa, exponent = value.split("{")[1].split("\\times")[0], value.split("10^{")[1].split("}")[0]
+    assert float(mantissa) * 10.0 ** int(exponent) >= data["zero_max"].max()
