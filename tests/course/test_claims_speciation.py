@@ -149,3 +149,20 @@ def test_full_modes_checked_where_committed():
     # The full-mode data of these two is committed: the claims above ran on it too.
     assert _modes("collapse_time") == ["quick", "full"]
     assert _modes("hw7_cloning") == ["quick", "full"]
+
+
+def test_exact_score_claim_holds_on_the_full_configuration():
+    # speciation_cloning has no committed full data (its network's full training does not fit
+    # this CPU), but its exact-score points in full mode are hw7_cloning's "base" points, whose
+    # full data is committed: same configuration, same random stream per dimension
+    # (test_hw7_config_matches_the_figure). The learned-score claims are checked on quick data only.
+    data, meta = committed_full_data("hw7_cloning")
+    cfg = meta["config"]
+    points = {}
+    for d in cfg["dims"]:
+        points[f"tau_d{d}"], points[f"phi_d{d}"] = data[f"base_tau_d{d}"], data[f"base_phi_d{d}"]
+        # Stand-in learned points (the claim under test ignores them): the exact ones at N_net.
+        points[f"net_tau_d{d}"], points[f"net_phi_d{d}"] = points[f"tau_d{d}"], points[f"phi_d{d}"]
+    full = {**sc.CONFIG["full"], **{k: cfg[k] for k in hw7c.variants(cfg)["base"]}}
+    assert sc.claims(points, full)["exact_within_se"].holds
+    assert not sc.claims(steeper(exact_points)(points, full), full)["exact_within_se"].holds
