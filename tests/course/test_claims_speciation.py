@@ -1,0 +1,168 @@
+"""Chapter 8 and homework 7: the claims their sentences cite, on the data the documents are drawn
+from, and each one shown failing on data that contradicts it.
+
+One row per claim: the figure, the claim, and a perturbation of the data (a function data, cfg ->
+wrong data) that breaks what the sentence says. Every claim holds on the quick-mode data and, where
+it is committed, on the full-mode data; the claim of each row fails on its perturbed data (the
+other claims may fail with it).
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from conftest import committed_full_data, quick_data
+
+from figgen import collapse_time as ct
+from figgen import hw7_cloning as hw7c
+from figgen import speciation_cloning as sc
+from figgen.core.paths import data_paths
+
+
+def _modes(name: str) -> list[str]:
+    """quick always; full where its data is committed (the PDFs then show it)."""
+    return ["quick", "full"] if all(p.exists() for p in data_paths(name, "full")) else ["quick"]
+
+
+def _data(name: str, mode: str):
+    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
+    return copy.deepcopy(dict(data)), meta["config"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Perturbations: each contradicts one sentence.
+def steeper(keys):
+    """The points pulled away from 1/2 by a fifth: a transition sharper than the theory's."""
+    def perturb(data, cfg):
+        for key in keys(cfg):
+            data[key] = np.clip(0.5 + 1.2 * (data[key] - 0.5), 0.0, 1.0)
+        return data
+    return perturb
+
+
+def exact_points(cfg):
+    return [f"phi_d{d}" for d in cfg["dims"]]
+
+
+def network_never_speciates(data, cfg):
+    for d in cfg["dims"]:
+        data[f"net_phi_d{d}"] = np.full_like(data[f"net_phi_d{d}"], 0.5)
+    return data
+
+
+def network_exact(data, cfg):
+    # A perfect network: its points on the theory, inside any band.
+    for d in cfg["dims"]:
+        m2 = cfg["m2_per_dim"] * d
+        data[f"net_phi_d{d}"] = sc.phi_theory(sc.speciation_time(m2, cfg["s2"]) + data[f"net_tau_d{d}"], m2, cfg["s2"])
+    return data
+
+
+def lower_weights(data, cfg):
+    # A different quantity, 0.8 times the weight: below the Jensen bound.
+    for key in [f"w_n{n}" for n in cfg["ns"]] + [f"w_d{d}" for d in cfg["dims"]]:
+        data[key] = 0.8 * data[key]
+    return data
+
+
+def reversed_in_n(data, cfg):
+    # The curves of the fewest and the most points swapped: more points collapse later.
+    first, last = cfg["ns"][0], cfg["ns"][-1]
+    data[f"w_n{first}"], data[f"w_n{last}"] = data[f"w_n{last}"].copy(), data[f"w_n{first}"].copy()
+    data[f"sem_n{first}"], data[f"sem_n{last}"] = data[f"sem_n{last}"].copy(), data[f"sem_n{first}"].copy()
+    return data
+
+
+def time_axis_scaled(factor):
+    """The markers drawn at factor times their time: crossing early (< 1) or late (> 1)."""
+    def perturb(data, cfg):
+        data["t"] = factor * data["t"]
+        data["r"] = factor * data["r"]
+        return data
+    return perturb
+
+
+def dimensions_reversed(data, cfg):
+    dims = cfg["dims"]
+    originals = {d: data[f"w_d{d}"].copy() for d in dims}
+    for d, e in zip(dims, dims[::-1]):
+        data[f"w_d{d}"] = originals[e]
+    return data
+
+
+def variant_points(name):
+    return lambda cfg: [f"{name}_phi_d{d}" for d in cfg["dims"]]
+
+
+def wide_run_is_the_base_run(data, cfg):
+    # The s^2 = 4 points replaced by those of the s^2 = 1 run (the edit of part (b) not made).
+    for d in cfg["dims"]:
+        data[f"wide_tau_d{d}"], data[f"wide_phi_d{d}"] = data[f"base_tau_d{d}"], data[f"base_phi_d{d}"]
+    return data
+
+
+CASES = [
+    ("speciation_cloning", "exact_within_se", steeper(exact_points)),
+    ("speciation_cloning", "net_in_own_band", network_never_speciates),
+    ("speciation_cloning", "net_outside_exact_band", network_exact),
+    ("collapse_time", "above_bound", lower_weights),
+    ("collapse_time", "falls_in_order", reversed_in_n),
+    ("collapse_time", "not_early", time_axis_scaled(0.8)),
+    ("collapse_time", "in_window", time_axis_scaled(1.5)),
+    ("collapse_time", "narrows", dimensions_reversed),
+    ("hw7_cloning", "base_within_se", steeper(variant_points("base"))),
+    ("hw7_cloning", "base_in_band", steeper(variant_points("base"))),
+    ("hw7_cloning", "wide_within_se", wide_run_is_the_base_run),
+    ("hw7_cloning", "wide16_off_limit", wide_run_is_the_base_run),
+    ("hw7_cloning", "late_within_se", steeper(variant_points("late"))),
+    ("hw7_cloning", "late_maxdev", steeper(variant_points("late"))),
+]
+MODULES = {"speciation_cloning": sc, "collapse_time": ct, "hw7_cloning": hw7c}
+
+
+def test_every_declared_claim_has_a_row():
+    for name, module in MODULES.items():
+        assert {claim for figure, claim, _ in CASES if figure == name} == set(module.CLAIMS), name
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_claims_hold_on_the_data_the_documents_show(name):
+    for mode in _modes(name):
+        data, cfg = _data(name, mode)
+        verdicts = MODULES[name].claims(data, cfg)
+        failed = {k: (v.measured, v.claimed) for k, v in verdicts.items() if not v.holds}
+        assert failed == {}, (mode, failed)
+
+
+@pytest.mark.parametrize("name,claim,perturb", CASES, ids=[f"{n}-{c}" for n, c, _ in CASES])
+def test_claim_fails_on_data_that_contradicts_it(name, claim, perturb):
+    for mode in _modes(name):
+        data, cfg = _data(name, mode)
+        assert MODULES[name].claims(data, cfg)[claim].holds, mode
+        wrong = perturb(data, cfg)
+        verdict = MODULES[name].claims(wrong, cfg)[claim]
+        assert not verdict.holds, (mode, verdict.measured)
+
+
+def test_full_modes_checked_where_committed():
+    # The full-mode data of these two is committed: the claims above ran on it too.
+    assert _modes("collapse_time") == ["quick", "full"]
+    assert _modes("hw7_cloning") == ["quick", "full"]
+
+
+def test_exact_score_claim_holds_on_the_full_configuration():
+    # speciation_cloning has no committed full data (its network's full training does not fit
+    # this CPU), but its exact-score points in full mode are hw7_cloning's "base" points, whose
+    # full data is committed: same configuration, same random stream per dimension
+    # (test_hw7_config_matches_the_figure). The learned-score claims are checked on quick data only.
+    data, meta = committed_full_data("hw7_cloning")
+    cfg = meta["config"]
+    points = {}
+    for d in cfg["dims"]:
+        points[f"tau_d{d}"], points[f"phi_d{d}"] = data[f"base_tau_d{d}"], data[f"base_phi_d{d}"]
+        # Stand-in learned points (the claim under test ignores them): the exact ones at N_net.
+        points[f"net_tau_d{d}"], points[f"net_phi_d{d}"] = points[f"tau_d{d}"], points[f"phi_d{d}"]
+    full = {**sc.CONFIG["full"], **{k: cfg[k] for k in hw7c.variants(cfg)["base"]}}
+    assert sc.claims(points, full)["exact_within_se"].holds
+    assert not sc.claims(steeper(exact_points)(points, full), full)["exact_within_se"].holds
