@@ -1,17 +1,18 @@
-"""Maurey's sampling argument: a p-neuron Monte Carlo network approximates f at rate 1/p in L2.
+"""Maurey's sampling argument: an m-neuron Monte Carlo network approximates f at rate 1/m in L2
+(the code calls the width m `p`).
 
 Theory (chapter 3, section on quantitative L2 results; Pisier 1981, after Maurey; Barron 1993).
 The Gaussian f(x) = exp(-||x||^2 / 2) is the infinite-width network f(x) = E_w cos<w, x> with
-w ~ N(0, I_d). Sampling p neurons w_1..w_p i.i.d. gives f_p(x) = (1/p) sum_j cos<w_j, x>, and since the
+w ~ N(0, I_d). Sampling m neurons w_1..w_m i.i.d. gives f_m(x) = (1/m) sum_j cos<w_j, x>, and since the
 neurons are independent and unbiased,
-    p * E ||f_p - f||^2_{L2(mu)} = E_x Var_w cos<w, x> = E_x[1/2 + exp(-2||x||^2)/2 - exp(-||x||^2)].
+    m * E ||f_m - f||^2_{L2(mu)} = E_x Var_w cos<w, x> = E_x[1/2 + exp(-2||x||^2)/2 - exp(-||x||^2)].
 For mu = N(0, I_d / d), E exp(-a ||x||^2) = (1 + 2a/d)^{-d/2}, so the constant is
     C_d = 1/2 + (1/2)(1 + 4/d)^{-d/2} - (1 + 2/d)^{-d/2}     (C_10 = 0.191),
-bounded by 1/2 in every dimension: the rate 1/p does not depend on d.
+bounded by 1/2 in every dimension: the rate 1/m does not depend on d.
 
 The simulation draws the neurons at random and integrates over x exactly: for x ~ N(0, s^2 I_d),
-    E_x f_p(x)^2        = p^{-2} sum_{j,k} a_j a_k cosh(s^2 <w_j, w_k>),  a_j = exp(-s^2 ||w_j||^2 / 2),
-    E_x f_p(x) f(x)     = (1 + s^2)^{-d/2} p^{-1} sum_j exp(-s^2 ||w_j||^2 / (2 (1 + s^2))),
+    E_x f_m(x)^2        = m^{-2} sum_{j,k} a_j a_k cosh(s^2 <w_j, w_k>),  a_j = exp(-s^2 ||w_j||^2 / 2),
+    E_x f_m(x) f(x)     = (1 + s^2)^{-d/2} m^{-1} sum_j exp(-s^2 ||w_j||^2 / (2 (1 + s^2))),
     E_x f(x)^2          = (1 + 2 s^2)^{-d/2}.
 """
 from __future__ import annotations
