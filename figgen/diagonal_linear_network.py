@@ -51,6 +51,12 @@ CLAIMS = {
     "hollow_smallest_off": "the non-interpolating runs farther from their lines than every interpolating run "
                            "are the smallest scales, and the others are as close to the lines as the "
                            "interpolating runs",
+    "smallest_unfinished": "at least one run is short of interpolation after the run's iterations, and those "
+                           "runs are the smallest scales",
+    "l1_is_target": "the minimum-L1 interpolator (LP) is the sparse target, to the interpolation tolerance "
+                    "(so its test error is zero)",
+    "small_steps": "at every run, the step times the largest eigenvalue of the Hessian of the loss in (u, v) "
+                   "at the end of training is at most 0.2, a tenth of the value 2 at which GD diverges",
     "hollow_max_offset": "the smallest non-interpolating scale lies off its line by more than 5 %",
     "regimes_cross": "along the interpolating runs the distance to min-L1 grows and the one to min-L2 "
                      "falls with alpha (to the interpolation tolerance)",
@@ -360,6 +366,22 @@ def claims(data: dict, cfg: dict) -> dict:
     off = hollow > filled_max
     n_off = int(off.sum())
     prefix = n_off > 0 and bool(off[:n_off].all()) and n_off < len(hollow)
+    # The runs short of interpolation: at least one, and exactly the smallest scales (ok is False on a
+    # prefix of the alphas, sorted increasingly, and True after it).
+    n_unfinished = int((~ok).sum())
+    # The steps against the divergence threshold: at the end, the Hessian of L(u, v) in (u, v) is
+    # J^T (X^T X / n) J with J = [diag v, diag u] (plus a term in the residual, at most 1e-8 here), whose
+    # top eigenvalue is that of A^1/2 diag(u^2 + v^2) A^1/2, and u^2 + v^2 = 2 sqrt(theta^2 +
+    # alpha_eff^4) by the balance. GD diverges once step * curvature exceeds 2; "not near" it: at most
+    # a tenth of that.
+    gram = data["X"].T @ data["X"] / data["X"].shape[0]
+    lip = np.linalg.eigvalsh(gram).max()
+    sharp = []
+    for alpha_k, theta_k, eff_k in zip(a, data["theta"], data["alpha_eff_sq"]):
+        root = np.sqrt(2 * np.sqrt(theta_k ** 2 + eff_k ** 2))
+        eta_k = cfg["step"] / (lip * max(1.0, 2 * alpha_k ** 2))
+        sharp.append(eta_k * np.linalg.eigvalsh(root[:, None] * gram * root[None, :]).max())
+    unfinished_prefix = n_unfinished >= 1 and bool((~ok)[:n_unfinished].all()) and bool(ok[n_unfinished:].all())
 
     to_l1_gd = np.linalg.norm(data["theta"] - data["theta_l1"], axis=1)
     to_l1_phi = np.linalg.norm(data["theta_phi"] - data["theta_l1"], axis=1)
@@ -381,6 +403,14 @@ def claims(data: dict, cfg: dict) -> dict:
             prefix, f"{n_off} of {len(hollow)} non-interpolating runs farther than {filled_max:.3g} % "
                     f"(offsets {', '.join(f'{x:.3g}' for x in hollow)} %)",
             CLAIMS["hollow_smallest_off"]),
+        "smallest_unfinished": holds(
+            unfinished_prefix, f"{n_unfinished} of {len(ok)} runs short of interpolation after "
+                               f"{cfg['iterations']} steps, at alpha {', '.join(f'{x:.2g}' for x in a[~ok])}",
+            CLAIMS["smallest_unfinished"]),
+        "l1_is_target": holds(bool(np.linalg.norm(data["theta_l1"] - data["theta_star"]) <= resolution),
+                              f"||theta_l1 - theta_star|| = {np.linalg.norm(data['theta_l1'] - data['theta_star']):.3g}",
+                              CLAIMS["l1_is_target"]),
+        "small_steps": at_most(max(sharp), 0.2, digits=2),
         "hollow_max_offset": at_least(hollow[0] if len(hollow) else 0.0, on_line_percent, digits=0, unit=" %"),
         "regimes_cross": holds(
             bool(l1_gd[0] < l2_gd[0] and l2_gd[-1] < l1_gd[-1]

@@ -47,6 +47,10 @@ CLAIMS = {
                            "at least 2",
     "slow_start": "for every step size, the angle falls less over the first decade of iterations than "
                   "over any later complete decade",
+    "first_decades_grow": "for every step size, the angle falls more over each of the second and third "
+                          "decades of iterations than over the decade before it",
+    "last_decade_less": "for every step size, the angle falls less over the last complete decade of "
+                        "iterations than over the decade before it",
 }
 ALT_CLAIMS = ["angle_follows_theory", "loss_tends_to_norm"]
 
@@ -282,6 +286,9 @@ def claims(data: dict, cfg: dict) -> dict:
     at = [int(np.argmin(np.abs(t - 10.0 ** k))) for k in range(int(np.log10(t[-1])) + 1)]
     drops = np.log10(data["angle"][at[:-1]] / data["angle"][at[1:]])
     first_least = bool(len(at) >= 3 and np.all(drops[0] < drops[1:].min(axis=0)))
+    # The bending of a 1/log t decay at the end of the run: the last decade's drop below the one before.
+    grow = bool(len(at) >= 4 and np.all(drops[0] < drops[1]) and np.all(drops[1] < drops[2]))
+    last_less = bool(len(at) >= 3 and np.all(drops[-1] < drops[-2]))
     # Support vectors: the dual weights the L-BFGS-B solver leaves above its 1e-9 floor. "Unequal":
     # a ratio of at least 2, far beyond the solver's accuracy (1e-5 relative, see the theory test),
     # so that the offset w_tilde has a component orthogonal to w_hat that the figure can show.
@@ -296,4 +303,12 @@ def claims(data: dict, cfg: dict) -> dict:
                             "log10 drops of the angle per decade, per step size: "
                             + "; ".join(", ".join(f"{x:.3f}" for x in col) for col in drops.T),
                             CLAIMS["slow_start"]),
+        "first_decades_grow": holds(grow,
+                                    "log10 drops of the angle over the first three decades, per step size: "
+                                    + "; ".join(", ".join(f"{x:.3f}" for x in col[:3]) for col in drops.T),
+                                    CLAIMS["first_decades_grow"]),
+        "last_decade_less": holds(last_less,
+                                  "log10 drops of the angle over the last two decades, per step size: "
+                                  + "; ".join(f"{x:.3f} then {y:.3f}" for x, y in zip(drops[-2], drops[-1])),
+                                  CLAIMS["last_decade_less"]),
     }

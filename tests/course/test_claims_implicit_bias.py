@@ -72,7 +72,23 @@ def _dln_support_keeps_scale(data, cfg):
     return {**data, "alpha_eff_sq": eff}, cfg
 
 
+def _dln_all_finished(data, cfg):
+    # Every run at interpolation: none left short of it at the smallest scales.
+    return {**data, "residual": np.zeros_like(data["residual"])}, cfg
+
+
+def _dln_l1_not_target(data, cfg):
+    # The LP's answer off the target (basis pursuit failing on this design): weight 0.01 moved to a
+    # coordinate off the support.
+    theta = data["theta_l1"].copy()
+    theta[np.flatnonzero(data["theta_star"] == 0)[0]] += 0.01
+    return {**data, "theta_l1": theta}, cfg
+
+
 DLN_WRONG = {
+    "smallest_unfinished": _dln_all_finished,
+    "l1_is_target": _dln_l1_not_target,
+    "small_steps": lambda d, c: (d, {**c, "step": 100 * c["step"]}),   # steps far beyond stability
     "filled_on_lines": lambda d, c: ({**d, "theta": 1.1 * d["theta"]}, c),
     "hollow_smallest_off": _dln_hollow_on_line,
     "hollow_max_offset": _dln_smallest_on_line,
@@ -101,7 +117,17 @@ def _log_jump_first_decade(data, cfg):
     return {**data, "angle": angle}, cfg
 
 
+def _log_power_law_bend_up(data, cfg):
+    # log10 angle = -0.1 (log10 t)^2: the drop per decade grows with every decade, no bending.
+    lt = np.log10(np.maximum(data["t"].astype(float), 1.0))
+    return {**data, "angle": np.repeat((10.0 ** (-0.1 * lt ** 2))[:, None], data["angle"].shape[1], axis=1)}, cfg
+
+
 LOG_WRONG = {
+    "last_decade_less": _log_power_law_bend_up,
+    # A pure 1/log t decay from the start: the drop per decade shrinks from the first decade on.
+    "first_decades_grow": lambda d, c: ({**d, "angle": 1.0 / np.log(d["t"].astype(float) + 10)[:, None]
+                                         * np.ones_like(d["angle"])}, c),
     "two_support_vectors": _log_equal_duals,
     "angle_follows_theory": lambda d, c: ({**d, "angle": 1.2 * d["angle"]}, c),
     "loss_tends_to_norm": lambda d, c: ({**d, "eta_t_loss": 1.2 * d["eta_t_loss"]}, c),
