@@ -78,8 +78,9 @@ CLAIMS = {
                     "the theory, N the run's number of trajectories",
     "wide_within_se": "every point of the s^2 = 4 runs lies within 4 binomial standard errors of the "
                       "law of the recorded statistic (same sign of <m, x_0>)",
-    "wide16_off_limit": "with s^2 = 4 the d = 16 points lie farther from phi_infinity than with "
-                        "s^2 = 1, by more than 4 combined standard errors at some cloning time",
+    "wide16_off_limit": "at the cloning time nearest tau = -1, the d = 16 point with s^2 = 4 lies "
+                        "farther from phi_infinity than the one with s^2 = 1, by more than 4 combined "
+                        "standard errors (prints that excess, in combined standard errors, rounded down)",
     "late_within_se": "every point of the late-start runs lies within 4 binomial standard errors of "
                       "phi_nu, the law of the start from N(0, I)",
     "late_maxdev": "the late-start points lie within 2 / sqrt(N) of phi_nu (4 standard errors at "
@@ -257,7 +258,8 @@ def caption_params(data: dict, cfg: dict) -> dict:
     - maxdev_<variant>: the largest deviation from the law of what the run records, rounded up;
     - signgap16: sign law minus phi_d at tau = -1 for s^2 = 4, d = 16, and signgap16_se, the same in
       the run's binomial standard errors; band99 and band77: the band 3 sqrt(phi(1-phi)/N) + 0.01 of
-      the run's N at phi = 0.99 and 0.77;
+      the run's N at phi = 0.99 and 0.77, rounded up; band99_quick and band77_quick the same for the
+      quick configuration's N, n_quick;
     - the late start's predicted deficit phi_{P_T} - phi_nu, all rounded up: deficit_late_max (over
       tau and dims), deficit_late_below (|deficit| at tau <= -0.5); at the run's start for the
       largest d, deficit_late_start_in_se (in the run's standard errors), se_late (one of them) and
@@ -293,8 +295,11 @@ def caption_params(data: dict, cfg: dict) -> dict:
     gap = float(at_m1["same sign"][0] - at_m1["start from P_T"][0])
     params["signgap16"] = round(gap, 3)
     params["signgap16_se"] = round(gap / float(standard_errors(at_m1["same sign"], n)[0]), 1)
+    quick_n = config("hw7_cloning", "quick")["n_traj"]
+    params["n_quick"] = quick_n
     for label, phi in (("band99", 0.99), ("band77", 0.77)):
         params[label] = round_up(3 * math.sqrt(phi * (1 - phi) / n) + 0.01, 3)
+        params[f"{label}_quick"] = round_up(3 * math.sqrt(phi * (1 - phi) / quick_n) + 0.01, 3)
     # The predicted deficit of the late start (largest over tau and both dimensions), how close the
     # two laws are at tau <= -0.5, and the deficit at the start against binomial standard errors.
     deficits = [late_deficit(cfg, d) for d in cfg["dims"]]
@@ -305,7 +310,6 @@ def caption_params(data: dict, cfg: dict) -> dict:
     phi = float(theories("late", deficits[-1][0][-1:], d, cfg)["start from N(0, I)"][0])
     params["se_late"] = round(math.sqrt(phi * (1 - phi) / n), 3)
     params["deficit_late_start_in_se"] = round(at_start / math.sqrt(phi * (1 - phi) / n), 1)
-    quick_n = config("hw7_cloning", "quick")["n_traj"]
     params["deficit_late_start_in_se_quick"] = round(at_start / math.sqrt(phi * (1 - phi) / quick_n), 1)
     return params
 
@@ -325,17 +329,16 @@ def claims(data: dict, cfg: dict) -> dict:
         ref = recorded_law("base", tau, d, cfg)
         fraction.append(np.abs(phi - ref) / (3 * np.sqrt(ref * (1 - ref) / n) + 0.01))
     verdicts["base_in_band"] = at_most(np.concatenate(fraction).max(), 1.0, digits=2)
-    # At the cloning times nearest the quoted tau: the excess of the d = 16 points' distance from
-    # phi_infinity with s^2 = 4 over that with s^2 = 1, in combined standard errors.
-    excess = []
-    for value in QUOTED_TAUS.values():
-        dist, var = [], []
-        for name in ("wide", "base"):
-            tau, phi = data[f"{name}_tau_d16"], data[f"{name}_phi_d16"]
-            i = int(np.argmin(np.abs(tau - value)))
-            dist.append(abs(float(phi[i]) - float(sc.phi_limit(tau[i]))))
-            var.append(float(standard_errors(phi[i], n)) ** 2)
-        excess.append((dist[0] - dist[1]) / math.sqrt(sum(var)))
-    verdicts["wide16_off_limit"] = at_least(max(excess), 4.0, digits=1)
+    # At the cloning time nearest tau = -1: the excess of the d = 16 point's distance from
+    # phi_infinity with s^2 = 4 over that with s^2 = 1, in combined standard errors. (Later the two
+    # laws both approach 1/2 and the excess shrinks: on the full data it is about 10, 4 and 2 at
+    # tau = 0, 0.5, 1, and 3 at tau = 0 on the quick data; the text claims tau = -1 only.)
+    dist, var = [], []
+    for name in ("wide", "base"):
+        tau, phi = data[f"{name}_tau_d16"], data[f"{name}_phi_d16"]
+        i = int(np.argmin(np.abs(tau - QUOTED_TAUS["m1"])))
+        dist.append(abs(float(phi[i]) - float(sc.phi_limit(tau[i]))))
+        var.append(float(standard_errors(phi[i], n)) ** 2)
+    verdicts["wide16_off_limit"] = at_least((dist[0] - dist[1]) / math.sqrt(sum(var)), 4.0, digits=1)
     verdicts["late_maxdev"] = at_most(deviations(data, cfg, "late")[0].max(), 2.0 / math.sqrt(n), digits=3)
     return verdicts

@@ -78,8 +78,6 @@ CLAIMS = {
     "net_in_own_band": "every learned-score point lies within 3 sqrt(phi (1 - phi) / N) + 0.01 of the "
                        "theory, N = net_n_traj the learned run's own number of trajectories (prints "
                        "the largest deviation as a fraction of that band)",
-    "net_outside_exact_band": "some learned-score points lie outside the band of the exact run's "
-                              "N = n_traj (prints how many)",
 }
 
 
@@ -361,7 +359,11 @@ def caption_params(data: dict, cfg: dict) -> dict:
     """t_S of each dimension; the largest deviation from the theory of the exact and the learned
     points (rounded up: the text says "within"); the half-width of the learned run's band at
     phi = 1/2 (its widest), the exact run's there, the shift in tau that moves phi_infinity by the
-    learned band at t_S (where it is steepest), and the number of learned points."""
+    learned band at t_S (where it is steepest), the number of learned points, and netoutside, how
+    many of them lie outside the exact run's band (a count the run reports, with no claim on it:
+    points drawn from the theory with the learned run's N have none outside with probability about
+    0.9 in the full configuration and 0.3 in the quick one, normal approximation). The bands are
+    rounded up: the text says "at most"."""
     from figgen.core.claims import round_up
 
     params = {}
@@ -376,11 +378,17 @@ def caption_params(data: dict, cfg: dict) -> dict:
         net_worst = max(net_worst, float(np.max(np.abs(data[f"net_phi_d{d}"] - theory))))
     params["maxdev"] = round_up(worst, 3)
     params["netmaxdev"] = round_up(net_worst, 3)
-    params["netband"] = round(float(binomial_tolerance(0.5, cfg["net_n_traj"])), 3)
-    params["exactband"] = round(float(binomial_tolerance(0.5, cfg["n_traj"])), 3)
+    params["netband"] = round_up(float(binomial_tolerance(0.5, cfg["net_n_traj"])), 3)
+    params["exactband"] = round_up(float(binomial_tolerance(0.5, cfg["n_traj"])), 3)
     slope = abs(float(phi_limit(0.01) - phi_limit(-0.01))) / 0.02
     params["netbandshift"] = round(float(binomial_tolerance(phi_limit(0.0), cfg["net_n_traj"])) / slope, 1)
     params["netpoints"] = len(cfg["net_taus"]) * len(cfg["dims"])
+    outside = 0
+    for d in cfg["dims"]:
+        m2 = cfg["m2_per_dim"] * d
+        theory = phi_theory(speciation_time(m2, cfg["s2"]) + data[f"net_tau_d{d}"], m2, cfg["s2"])
+        outside += int(np.sum(np.abs(data[f"net_phi_d{d}"] - theory) > binomial_tolerance(theory, cfg["n_traj"])))
+    params["netoutside"] = outside
     params["phiatzero"] = round(float(phi_limit(0.0)), 3)
     return params
 
@@ -389,7 +397,7 @@ def claims(data: dict, cfg: dict) -> dict:
     """The verdicts of CLAIMS. Four standard errors: there are up to 2 x 19 exact points, and the
     largest of 38 independent |z| exceeds 4 with probability below 0.3 % (3 would fail one run in
     ten). The learned score is held to the course's band for its own N, as its theory check is."""
-    from figgen.core.claims import at_least, at_most
+    from figgen.core.claims import at_most
 
     def learned_deviations(data: dict, cfg: dict, n: int) -> np.ndarray:
         """|learned point - theory| as a fraction of the band 3 sqrt(phi (1 - phi) / n) + 0.01, over
@@ -407,9 +415,7 @@ def claims(data: dict, cfg: dict) -> dict:
         theory = phi_theory(speciation_time(m2, cfg["s2"]) + data[f"tau_d{d}"], m2, cfg["s2"])
         se = np.maximum(np.sqrt(theory * (1 - theory) / cfg["n_traj"]), 1.0 / cfg["n_traj"])
         z.append(np.abs(data[f"phi_d{d}"] - theory) / se)
-    outside = int(np.sum(learned_deviations(data, cfg, cfg["n_traj"]) > 1.0))
     return {
         "exact_within_se": at_most(np.concatenate(z).max(), 4.0, digits=1),
         "net_in_own_band": at_most(learned_deviations(data, cfg, cfg["net_n_traj"]).max(), 1.0, digits=2),
-        "net_outside_exact_band": at_least(outside, 1, digits=0),
     }
