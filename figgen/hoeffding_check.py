@@ -144,7 +144,9 @@ def plot(data: dict, cfg: dict):
     ax1.semilogy(t, exact_tail(t, n, p), color=PALETTE["blue"], label="exact")
     seen = data["empirical"] > 0  # a frequency 0 has no place on a log scale
     low, high = wilson_interval(data["empirical"], cfg["reps"])
-    yerr = np.array([data["empirical"] - low, high - data["empirical"]])[:, seen]
+    # At a frequency of 1 (t = 0) Wilson's upper end equals it up to rounding, and may fall below it by
+    # an ulp: clip, since matplotlib refuses negative error bars.
+    yerr = np.clip(np.array([data["empirical"] - low, high - data["empirical"]])[:, seen], 0.0, None)
     ax1.errorbar(t[seen], data["empirical"][seen], yerr=yerr, fmt="o", ms=2.5,
                  color=PALETTE["vermillion"], label="simulation")
     ax1.set_xlabel("$t$")
