@@ -198,8 +198,15 @@ def caption_params(data: dict, cfg: dict) -> dict:
         params[f"q_{K}"] = round(float(q), 2)
         params[f"qexact_{K}"] = round(exact_max_quantile(n, p, int(K), level), 2)
         params[f"bound_{K}"] = round(float(b), 3)
-    params["max_q_over_bound"] = round(float(np.max(data["quantile"] / bounds)), 2)
-    params["min_q_over_bound"] = round(float(np.min(data["quantile"] / bounds)), 2)
+    # The K of the run (the full run adds K = 10^4) in lists the solution prints in order.
+    params["q_list"] = [params[f"q_{K}"] for K in data["K"]]
+    params["qexact_list"] = [params[f"qexact_{K}"] for K in data["K"]]
+    params["bound_list"] = [params[f"bound_{K}"] for K in data["K"]]
+    # The solution says "between min and max times the bound": round outwards so that it stays true.
+    from figgen.core.claims import round_down, round_up
+
+    params["max_q_over_bound"] = round_up(float(np.max(data["quantile"] / bounds)), 2)
+    params["min_q_over_bound"] = round_down(float(np.min(data["quantile"] / bounds)), 2)
     return params
 
 
