@@ -232,6 +232,8 @@ def z_scores(data: dict) -> tuple[np.ndarray, np.ndarray]:
 
 
 def caption_params(data: dict, cfg: dict) -> dict:
+    from figgen.core.claims import round_up
+
     rel_mean = np.abs(data["mean"] / theory_mean(data["dims"]) - 1)
     rel_std = np.abs(data["rel_std"] / theory_rel_std(data["dims"]) - 1)
     hist_dims = [int(d) for d in data["hist_dims"]]
@@ -242,7 +244,8 @@ def caption_params(data: dict, cfg: dict) -> dict:
             "hist_dmin": hist_dims[lo], "hist_dmax": hist_dims[hi],
             "above_twice_percent": f"{100 * float(data['above_twice'][lo]):.1f}",
             "above_twice_exact_percent": f"{100 * exact_above:.1f}",
-            "central99_percent": f"{100 * float(data['central99'][hi]):.1f}"}
+            # "99 % lie within +-x %": x rounded up, so that the printed band holds at least 99 %.
+            "central99_percent": f"{round_up(100 * float(data['central99'][hi]), 1):.1f}"}
 
 
 def claims(data: dict, cfg: dict) -> dict:

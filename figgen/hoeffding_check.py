@@ -144,7 +144,9 @@ def plot(data: dict, cfg: dict):
     ax1.semilogy(t, exact_tail(t, n, p), color=PALETTE["blue"], label="exact")
     seen = data["empirical"] > 0  # a frequency 0 has no place on a log scale
     low, high = wilson_interval(data["empirical"], cfg["reps"])
-    yerr = np.array([data["empirical"] - low, high - data["empirical"]])[:, seen]
+    # At a frequency of 1 (t = 0) Wilson's upper end equals it up to rounding, and may fall below it by
+    # an ulp: clip, since matplotlib refuses negative error bars.
+    yerr = np.clip(np.array([data["empirical"] - low, high - data["empirical"]])[:, seen], 0.0, None)
     ax1.errorbar(t[seen], data["empirical"][seen], yerr=yerr, fmt="o", ms=2.5,
                  color=PALETTE["vermillion"], label="simulation")
     ax1.set_xlabel("$t$")
@@ -196,8 +198,15 @@ def caption_params(data: dict, cfg: dict) -> dict:
         params[f"q_{K}"] = round(float(q), 2)
         params[f"qexact_{K}"] = round(exact_max_quantile(n, p, int(K), level), 2)
         params[f"bound_{K}"] = round(float(b), 3)
-    params["max_q_over_bound"] = round(float(np.max(data["quantile"] / bounds)), 2)
-    params["min_q_over_bound"] = round(float(np.min(data["quantile"] / bounds)), 2)
+    # The K of the run (the full run adds K = 10^4) in lists the solution prints in order.
+    params["q_list"] = [params[f"q_{K}"] for K in data["K"]]
+    params["qexact_list"] = [params[f"qexact_{K}"] for K in data["K"]]
+    params["bound_list"] = [params[f"bound_{K}"] for K in data["K"]]
+    # The solution says "between min and max times the bound": round outwards so that it stays true.
+    from figgen.core.claims import round_down, round_up
+
+    params["max_q_over_bound"] = round_up(float(np.max(data["quantile"] / bounds)), 2)
+    params["min_q_over_bound"] = round_down(float(np.min(data["quantile"] / bounds)), 2)
     return params
 
 

@@ -83,6 +83,17 @@ def test_hoeffding_tail(hoeffding):
     assert check_hoeffding_tail(data, cfg) == []
 
 
+def test_hoeffding_plot_draws_the_quick_data(hoeffding):
+    # The quick run has a frequency of 1 at t = 0, where Wilson's upper end may round below it.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data, cfg = hoeffding
+    plt.close(hc.plot(data, cfg))
+
+
 def test_hoeffding_tail_check_fails_on_wrong_data(hoeffding):
     data, cfg = hoeffding
     assert check_hoeffding_tail({**data, "empirical": 1.05 * data["empirical"]}, cfg)
