@@ -103,11 +103,6 @@ def test_a_computation_gone_wrong_stops_the_build_at_the_sentence(fixture_copy):
     c.doit()
 
 
-@pytest.fixture
-def fresh_fixture(tmp_path):
-    return make_fixture_course(tmp_path / "course")
-
-
 def _task_list(root):
     import subprocess
 
@@ -115,23 +110,25 @@ def _task_list(root):
 
 
 @pytest.mark.slow
-def test_a_claim_cited_but_not_declared_is_an_error_at_its_line(fresh_fixture):
-    chapter = fresh_fixture / CHAPTER
-    text = chapter.read_text().replace("{triangle_mostly_outside}", "{triangle_always_outside}")
-    chapter.write_text(text)
-    proc = _task_list(fresh_fixture)
+def test_a_claim_cited_but_not_declared_or_declared_but_cited_nowhere_stops_at_its_line(tmp_path):
+    """Both are found when the task list is made, before anything is computed or compiled."""
+    root = make_fixture_course(tmp_path / "course")
+    chapter = root / CHAPTER
+    good = chapter.read_text()
+
+    chapter.write_text(good.replace("{triangle_mostly_outside}", "{triangle_always_outside}"))
+    proc = _task_list(root)
     line = _line_of(chapter, "{triangle_always_outside}")
     assert proc.returncode != 0
     assert (f"{CHAPTER}:{line}: claim 'triangle_always_outside' is not declared by {MODULE} "
             "(its CLAIMS: follows_theory, triangle_mostly_outside)") in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
 
-
-@pytest.mark.slow
-def test_a_claim_declared_but_cited_nowhere_is_an_error_at_its_declaration(fresh_fixture):
-    chapter = fresh_fixture / CHAPTER
-    chapter.write_text(chapter.read_text().replace(r"\figclaim{" + FIXTURE_FIGURE + "}{triangle_mostly_outside}", ""))
-    proc = _task_list(fresh_fixture)
-    line = _line_of(fresh_fixture / MODULE, '"triangle_mostly_outside":')
+    chapter.write_text(good.replace(r"\figclaim{" + FIXTURE_FIGURE + "}{triangle_mostly_outside}", ""))
+    proc = _task_list(root)
+    line = _line_of(root / MODULE, '"triangle_mostly_outside":')
     assert proc.returncode != 0
     assert f"{MODULE}:{line}: claim 'triangle_mostly_outside' is cited by no document" in proc.stdout + proc.stderr
+
+    chapter.write_text(good)
+    assert _task_list(root).returncode == 0
