@@ -140,3 +140,15 @@ def test_claim_fails_on_wrong_data(name, claim):
     data, cfg = _data(name, "quick")
     verdict = _verdicts(name, WRONG[name][claim](data, cfg), cfg)[claim]
     assert not verdict.holds, f"{name}/{claim} still holds on wrong data: {verdict.measured}"
+
+
+def test_spectrum_distance_law_uses_the_exact_constant():
+    """ntk_spectrum's claim computes C^2 itself (importing it would tie its data hash to another
+    module): on distances equal to C / sqrt(m), with C from ntk_empirical_vs_analytic, it measures zero."""
+    from figgen.ntk_empirical_vs_analytic import theory_constant
+
+    data, cfg = _data("ntk_spectrum", "quick")
+    exact = theory_constant(data["X"]) / np.sqrt(data["widths"].astype(float))
+    on_line = dict(data, change_init=np.repeat(exact[:, None], data["change_init"].shape[1], axis=1))
+    verdict = _verdicts("ntk_spectrum", on_line, cfg)["init_distance_scaling"]
+    assert verdict.holds and verdict.measured.count(" 0.00 SD") == len(exact)
