@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 CONFIG = {
-    "quick": {"d": 1000, "gammas": [0.5, 2.0], "reps": 1, "bins": 50, "seed": 0},
+    "quick": {"d": 1000, "gammas": [0.5, 2.0], "reps": 8, "bins": 50, "seed": 0},
     "full": {"d": 2000, "gammas": [0.5, 2.0], "reps": 8, "bins": 80, "seed": 0},
 }
 
@@ -48,6 +48,9 @@ CLAIMS = {
                          "on the scale s_pm of edge_scales",
     "extremes_both_sides": "the extreme eigenvalues fall on both sides of their edges: some inside the "
                            "support, some outside it",
+    "quoted_outside": "the extreme eigenvalue quoted by homework 5 (the one farthest outside the support, in units "
+                      "of the Tracy-Widom scale s_pm of its edge) lies outside the support: below g- if it is a "
+                      "smallest nonzero eigenvalue, above g+ if it is a largest, and so do the printed rounded values",
     "mostly_inside": "more than half of the extreme eigenvalues lie inside the support (the mean of TW1 is "
                      "negative: each is inside with probability about 0.83)",
     "zeros_far_below": "the numerical zeros are more than 8 orders of magnitude below the smallest nonzero "
@@ -241,6 +244,25 @@ def caption_params(data: dict, cfg: dict) -> dict:
             out["atom_theory"] = f"{mp_atom(gamma):.3f}"
             out["zero_max"] = float(f"{float(data['zero_max'][i].max()):.0e}")
             out["positive_min"] = f"{float(data['lmin'][i].min()):.2f}"
+
+    # The extreme eigenvalue farthest outside the support, in units of the Tracy-Widom scale of its
+    # edge (homework 5 quotes it, and the claim quoted_outside checks that it is outside).
+    def farthest_outside():
+        best = None
+        for i, gamma in enumerate(data["gammas"]):
+            lo, hi = mp_edges(gamma)
+            e = edge_scales(int(data["n"][i]), cfg["d"])
+            for side, beyond in (("smallest", (lo - data["lmin"][i].min()) / e["s_lo"]),
+                                 ("largest", (data["lmax"][i].max() - hi) / e["s_hi"])):
+                if best is None or beyond > best[2]:
+                    best = (i, side, beyond)
+        return best
+
+    i, side, _ = farthest_outside()
+    lo, hi = mp_edges(data["gammas"][i])
+    value = data["lmin"][i].min() if side == "smallest" else data["lmax"][i].max()
+    out.update({"out_gamma": f"{float(data['gammas'][i]):g}", "out_side": side, "out_value": f"{float(value):.3f}",
+                "out_glo": f"{lo:.3f}", "out_ghi": f"{hi:.3f}"})
     return out
 
 
@@ -274,6 +296,16 @@ def claims(data: dict, cfg: dict) -> dict:
             bands.append(f"[{a:.4f}, {b:.4f}] holds {np.min(observed):.4f} to {np.max(observed):.4f}")
         inside += [lo <= x for x in data["lmin"][i]] + [x <= hi for x in data["lmax"][i]]
     n_in, n_all = int(np.sum(inside)), len(inside)
+    # The extreme quoted by homework 5 (chosen by caption_params): outside the support, on its side.
+    quoted = caption_params(data, cfg)
+    q = int(np.flatnonzero(np.isclose(data["gammas"], float(quoted["out_gamma"])))[0])
+    edge_lo, edge_hi = mp_edges(data["gammas"][q])
+    q_value = data["lmin"][q].min() if quoted["out_side"] == "smallest" else data["lmax"][q].max()
+    q_out = bool(q_value < edge_lo) if quoted["out_side"] == "smallest" else bool(q_value > edge_hi)
+    # The printed (rounded) numbers must show it too.
+    shown = float(quoted["out_value"])
+    q_out = q_out and (shown < float(quoted["out_glo"]) if quoted["out_side"] == "smallest"
+                       else shown > float(quoted["out_ghi"]))
     zeros = data["zero_max"][data["gammas"] > 1]
     zero_max = float(zeros.max()) if zeros.size else 0.0
     positive_min = float(data["lmin"][data["gammas"] > 1].min()) if zeros.size else 1.0
@@ -290,6 +322,9 @@ def claims(data: dict, cfg: dict) -> dict:
                                    "(" + "; ".join(bands) + ")", CLAIMS["edges_tracy_widom"]),
         "extremes_both_sides": holds(0 < n_in < n_all, f"{n_in} of {n_all} extremes inside the support",
                                      CLAIMS["extremes_both_sides"]),
+        "quoted_outside": holds(q_out, f"{quoted['out_side']} eigenvalue {q_value:.4f} for gamma = "
+                                f"{quoted['out_gamma']}, support [{edge_lo:.4f}, {edge_hi:.4f}]",
+                                CLAIMS["quoted_outside"]),
         "mostly_inside": Verdict(bool(2 * n_in > n_all), f"{n_in} of {n_all} extremes inside the support",
                                  CLAIMS["mostly_inside"], f"{n_in} of the {n_all}"),
         "zeros_far_below": Verdict(bool(zero_max < 1e-8 * positive_min),
