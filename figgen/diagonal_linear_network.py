@@ -370,7 +370,7 @@ def claims(data: dict, cfg: dict) -> dict:
     # prefix of the alphas, sorted increasingly, and True after it).
     n_unfinished = int((~ok).sum())
     # The steps against the divergence threshold: at the end, the Hessian of L(u, v) in (u, v) is
-    # J^T (X^T X / n) J with J = [diag v, diag u] (plus a term in the residual, at most 1e-8 here), whose
+    # J^T (X^T X / n) J with J = [diag v, diag u] (plus a term in the residual, below 1e-4 here: 7e-5 on the runs short of interpolation), whose
     # top eigenvalue is that of A^1/2 diag(u^2 + v^2) A^1/2, and u^2 + v^2 = 2 sqrt(theta^2 +
     # alpha_eff^4) by the balance. GD diverges once step * curvature exceeds 2; "not near" it: at most
     # a tenth of that.

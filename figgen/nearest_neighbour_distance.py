@@ -40,9 +40,10 @@ CLAIMS = {
     "slopes_follow_exact": "each fitted slope lies within 4 standard errors (the markers' errors "
                            "propagated through the fit) of the slope fitted to the exact integral at "
                            "the same sample sizes",
-    "slopes_near_minus_one_over_d": "each fitted slope is nearer to -1/d than to -1/(d + 1) (hence, "
-                                    "for d >= 2, than to -1/(d - 1) too); the value printed is the "
-                                    "largest relative distance to -1/d, in per cent",
+    "slopes_near_minus_one_over_d": "each fitted slope lies within half the gap between -1/d and -1/(d + 1) "
+                                    "of -1/d (hence nearer to -1/d than to -1/(d + 1) and, for d >= 2, than to "
+                                    "-1/(d - 1)); the value printed is the largest relative distance to -1/d, "
+                                    "in per cent",
 }
 ALT_CLAIMS = ["follows_theory", "slopes_near_minus_one_over_d"]
 

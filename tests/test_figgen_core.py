@@ -235,3 +235,19 @@ def test_packages_depend_one_way():
         for module, names in _imported_packages(package).items():
             assert not names & forbidden, f"{module} imports {sorted(names & forbidden)}"
     assert any("corelib" in names for names in _imported_packages("figgen").values())
+
+
+def test_a_drawing_pdflatex_refuses_fails_in_one_line_naming_the_module(scratch_figure, monkeypatch):
+    """A label with an undefined macro (or a drawing too big for TeX) stops the figure with TeX's
+    own error line, not a traceback of matplotlib's subprocess."""
+    monkeypatch.setenv("FIGGEN_MODE", "quick")
+    code = scratch_figure.read_text()
+    broken = code.replace('ax.set_xlabel("number of points $n$")', 'ax.set_xlabel(r"$\\nosuchmacro$")')
+    assert broken != code
+    scratch_figure.write_text(broken)
+    runner.compute(FIGURE, "quick", device="cpu")
+    with pytest.raises(FigureError) as failure:
+        runner.plot(FIGURE)
+    message = str(failure.value)
+    assert message.startswith(f"figgen/{FIGURE}.py: pdflatex could not typeset the drawing of quick-mode data")
+    assert "Undefined control sequence" in message and "\n" not in message

@@ -213,7 +213,13 @@ def plot(name: str, repository: str | None = None, commit: str | None = None) ->
     module = load_module(name)
     with matplotlib.rc_context(style.rc()):
         fig = module.plot(arrays, meta["config"])
-        pdf = style.pdf_bytes(fig)
+        try:
+            pdf = style.pdf_bytes(fig)
+        # pdflatex refused the drawing (matplotlib raises ValueError for a label it cannot measure,
+        # RuntimeError for a drawing it cannot typeset): say why in one line.
+        except (RuntimeError, ValueError) as exc:
+            raise FigureError(f"figgen/{name}.py: pdflatex could not typeset the drawing of {mode}-mode data "
+                              f"({style.latex_failure(str(exc))})") from None
     extra = module.caption_params(arrays, meta["config"]) if hasattr(module, "caption_params") else {}
     verdicts = evaluate_claims(name, module, arrays, meta)
     from figgen.core.claims import verdicts_json

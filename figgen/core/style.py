@@ -105,3 +105,13 @@ def pdf_bytes(fig) -> bytes:
     fig.savefig(buf, format="pdf", backend="pgf",
                 metadata={"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None})
     return buf.getvalue()
+
+
+def latex_failure(output: str) -> str:
+    """The first TeX error line ("! ...") of a failed figure, or the output's first line."""
+    for line in output.splitlines():
+        if line.startswith("! "):
+            hint = " (too many markers for vector output? draw them with rasterized=True)" \
+                if "capacity exceeded" in line else ""
+            return line[2:].strip() + hint
+    return output.strip().splitlines()[0] if output.strip() else "no output"
