@@ -193,6 +193,19 @@ def _significant(x: float, digits: int = 2) -> float:
 
 def caption_params(data: dict, cfg: dict) -> dict:
     from figgen.core.claims import round_down
+    from figgen.core.hashing import read_config
+
+    def quick_run_answers() -> dict:
+        """Homework 4 has students run the quick configuration: its answers to (b) and (d), from that
+        configuration's inputs (theory only, no training), whichever mode the sheet is drawn from.
+        (Nested: a module-level helper would enter the data's hash.)"""
+        quick = read_config("ntk_empirical_vs_analytic")["quick"]
+        C = constant_for_dimension(quick["n"], quick["d"], quick["seed"])
+        m_one = width_for_error(C, 0.01)
+        return {"quick_n": quick["n"], "quick_width_max": int(max(quick["widths"])), "quick_C": round(C, 2),
+                "quick_width_one_percent": _significant(m_one),
+                "quick_width_one_percent_position": "beyond" if m_one > max(quick["widths"]) else "within",
+                "quick_C_limit": round(orthogonal_limit(quick["n"]), 2)}
 
     widths, X = data["widths"], data["X"]
     C = data["theory_constant"].item()
@@ -215,7 +228,8 @@ def caption_params(data: dict, cfg: dict) -> dict:
             "C_d2": round(constant_for_dimension(cfg["n"], 2, cfg["seed"]), 2),
             "C_d200": round(constant_for_dimension(cfg["n"], 200, cfg["seed"]), 2),
             "C_limit": round(orthogonal_limit(cfg["n"]), 2),
-            "C_limit_squared": round(orthogonal_limit(cfg["n"]) ** 2, 2)}
+            "C_limit_squared": round(orthogonal_limit(cfg["n"]) ** 2, 2),
+            **quick_run_answers()}
 
 
 def claims(data: dict, cfg: dict) -> dict:
