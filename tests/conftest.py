@@ -89,6 +89,76 @@ def committed_full_data(name: str):
     return store.load(name, "full")
 
 
+def claim_modes(name: str) -> list[str]:
+    """The data sets a figure's claims are checked on: quick always, full where its data is
+    committed (the PDFs then show it)."""
+    from figgen.core.paths import data_paths
+
+    return ["quick", "full"] if all(p.is_file() for p in data_paths(name, "full")) else ["quick"]
+
+
+def claim_data(name: str, mode: str):
+    """(data, cfg) of a figure in a mode: a private copy, which a perturbation may edit in place."""
+    import copy
+
+    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
+    return copy.deepcopy(dict(data)), copy.deepcopy(meta["config"])
+
+
+def claim_verdicts(name: str, data: dict, cfg: dict) -> dict:
+    """Every claim the module declares, evaluated as the build evaluates it."""
+    import importlib
+
+    from figgen.core.claims import evaluate
+
+    module = importlib.import_module(f"figgen.{name}")
+    return evaluate(name, module, module.CLAIMS, data, cfg)
+
+
+def claims_tests(table: dict):
+    """The three tests, for a chapter's test file, of the claims its figure modules declare.
+
+    table maps figure -> {claim: perturbation}: a perturbation makes the data wrong in the way that
+    claim guards against. It is called as perturb(data, cfg), or perturb(data, cfg, monkeypatch)
+    when it takes three arguments (to replace a theory function the claim calls), on a private copy
+    of the data, and returns the wrong data or a pair (wrong data, wrong cfg). The tests: the table
+    names a perturbation for every declared claim; every claim holds on each data set of
+    claim_modes(); each claim holds there and fails on its own perturbation of it (a claim that
+    cannot fail checks nothing). A module assigns the three names the tuple returns.
+    """
+    import inspect
+
+    from figgen.core.hashing import read_alt_claims, read_claims
+
+    datasets = [(name, mode) for name in table for mode in claim_modes(name)]
+    cases = [(name, claim, mode) for name, claims in table.items() for claim in claims
+             for mode in claim_modes(name)]
+
+    @pytest.mark.parametrize("name", list(table))
+    def test_table_names_every_declared_claim(name):
+        assert set(table[name]) == set(read_claims(name))
+        assert set(read_alt_claims(name)) <= set(read_claims(name))
+
+    @pytest.mark.parametrize("name, mode", datasets, ids=[f"{n}-{m}" for n, m in datasets])
+    def test_claims_hold_on_the_data(name, mode):
+        verdicts = claim_verdicts(name, *claim_data(name, mode))
+        failing = {k: (v.measured, v.claimed) for k, v in verdicts.items() if not v.holds}
+        assert failing == {}, f"{mode}-mode data: {failing}"
+
+    @pytest.mark.parametrize("name, claim, mode", cases, ids=[f"{n}-{c}-{m}" for n, c, m in cases])
+    def test_claim_fails_on_its_perturbation(name, claim, mode, monkeypatch):
+        data, cfg = claim_data(name, mode)
+        assert claim_verdicts(name, data, cfg)[claim].holds  # the perturbation, not the data, makes it fail
+        perturb = table[name][claim]
+        extra = (monkeypatch,) if len(inspect.signature(perturb).parameters) == 3 else ()
+        wrong = perturb(*claim_data(name, mode), *extra)
+        wrong, wrong_cfg = wrong if isinstance(wrong, tuple) else (wrong, cfg)
+        verdict = claim_verdicts(name, wrong, wrong_cfg)[claim]
+        assert not verdict.holds, f"{name}/{claim} still holds on perturbed {mode}-mode data: {verdict.measured}"
+
+    return test_table_names_every_declared_claim, test_claims_hold_on_the_data, test_claim_fails_on_its_perturbation
+
+
 def build_task(doc) -> str:
     """The doit task that builds a document's PDF."""
     if doc.kind in ("notes", "checklist"):

@@ -8,15 +8,8 @@ cannot fail checks nothing. The table below has one perturbation for every decla
 """
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
-import pytest
-from conftest import committed_full_data, quick_data
-
-from figgen.core.claims import evaluate
-from figgen.core.hashing import read_claims
-from figgen.core.paths import ROOT
+from conftest import claim_data, claim_verdicts, claims_tests
 
 
 def _scaled(key, factor, index=slice(None)):
@@ -102,44 +95,8 @@ WRONG = {
 }
 
 
-def _datasets():
-    """(figure, mode) for every figure of the table, quick always, full where it is committed."""
-    for name in WRONG:
-        yield name, "quick"
-        if (ROOT / "figures" / "data" / f"{name}.full.json").is_file():
-            yield name, "full"
-
-
-def _data(name, mode):
-    if mode == "quick":
-        data, _ = quick_data(name)
-        return data, importlib.import_module(f"figgen.{name}").CONFIG["quick"]
-    data, meta = committed_full_data(name)
-    return data, meta["config"]
-
-
-def _verdicts(name, data, cfg):
-    module = importlib.import_module(f"figgen.{name}")
-    return evaluate(name, module, module.CLAIMS, data, cfg)
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_every_declared_claim_has_a_perturbation(name):
-    assert set(WRONG[name]) == set(read_claims(name))
-
-
-@pytest.mark.parametrize("name, mode", list(_datasets()))
-def test_claims_hold_on_the_data(name, mode):
-    data, cfg = _data(name, mode)
-    failing = {k: (v.measured, v.claimed) for k, v in _verdicts(name, data, cfg).items() if not v.holds}
-    assert failing == {}
-
-
-@pytest.mark.parametrize("name, claim", [(n, c) for n in sorted(WRONG) for c in sorted(WRONG[n])])
-def test_claim_fails_on_wrong_data(name, claim):
-    data, cfg = _data(name, "quick")
-    verdict = _verdicts(name, WRONG[name][claim](data, cfg), cfg)[claim]
-    assert not verdict.holds, f"{name}/{claim} still holds on wrong data: {verdict.measured}"
+(test_every_declared_claim_has_a_perturbation, test_claims_hold_on_the_data,
+ test_claim_fails_on_wrong_data) = claims_tests(WRONG)
 
 
 def test_spectrum_distance_law_uses_the_exact_constant():
@@ -147,8 +104,8 @@ def test_spectrum_distance_law_uses_the_exact_constant():
     module): on distances equal to C / sqrt(m), with C from ntk_empirical_vs_analytic, it measures zero."""
     from figgen.ntk_empirical_vs_analytic import theory_constant
 
-    data, cfg = _data("ntk_spectrum", "quick")
+    data, cfg = claim_data("ntk_spectrum", "quick")
     exact = theory_constant(data["X"]) / np.sqrt(data["widths"].astype(float))
     on_line = dict(data, change_init=np.repeat(exact[:, None], data["change_init"].shape[1], axis=1))
-    verdict = _verdicts("ntk_spectrum", on_line, cfg)["init_distance_scaling"]
+    verdict = claim_verdicts("ntk_spectrum", on_line, cfg)["init_distance_scaling"]
     assert verdict.holds and verdict.measured.count(" 0.00 SD") == len(exact)

@@ -3,20 +3,15 @@
 Table-driven: PERTURBATIONS names, for every figure of these documents, every claim its module
 declares (CLAIMS) with a function that makes the data wrong in the way that claim guards against.
 Each claim must hold on the quick-mode data and on the committed full-mode data, where there is
-some (what the PDFs show), and fail on its perturbation of the quick data, so that the test is
+some (what the PDFs show), and fail on its perturbation of each, so that the test is
 seen to fail. (Homework 2 cites no run.) Nothing is recomputed beyond quick_data's cache.
 """
 from __future__ import annotations
 
-import copy
 import importlib
 
 import numpy as np
-import pytest
-from conftest import committed_full_data, quick_data
-
-from figgen.core.claims import Verdict
-from figgen.core.paths import data_paths
+from conftest import claim_data, claims_tests
 
 
 def _with(data: dict, **changes) -> dict:
@@ -231,48 +226,8 @@ PERTURBATIONS = {
 }
 
 
-def _runs():
-    """(figure, mode) for every figure: quick, and full where its full-mode data is committed."""
-    runs = []
-    for name in PERTURBATIONS:
-        runs.append((name, "quick"))
-        if all(path.is_file() for path in data_paths(name, "full")):
-            runs.append((name, "full"))
-    return runs
-
-
-def _data(name: str, mode: str):
-    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
-    return data, meta["config"]
-
-
-def _verdicts(name: str, data: dict, cfg: dict) -> dict[str, Verdict]:
-    return importlib.import_module(f"figgen.{name}").claims(data, cfg)
-
-
-@pytest.mark.parametrize("name", list(PERTURBATIONS))
-def test_table_lists_every_declared_claim(name):
-    module = importlib.import_module(f"figgen.{name}")
-    assert set(PERTURBATIONS[name]) == set(module.CLAIMS)
-    assert set(module.ALT_CLAIMS) <= set(module.CLAIMS)
-
-
-@pytest.mark.parametrize(("name", "mode"), _runs())
-def test_claims_hold_on_the_data_drawn(name, mode):
-    data, cfg = _data(name, mode)
-    verdicts = _verdicts(name, data, cfg)
-    assert set(verdicts) == set(PERTURBATIONS[name])
-    failing = {claim: (v.measured, v.claimed) for claim, v in verdicts.items() if not v.holds}
-    assert failing == {}
-
-
-@pytest.mark.parametrize(("name", "claim"),
-                         [(name, claim) for name, table in PERTURBATIONS.items() for claim in table])
-def test_claim_fails_on_its_perturbation(name, claim, monkeypatch):
-    data, cfg = _data(name, "quick")
-    assert _verdicts(name, data, cfg)[claim].holds   # the perturbation, not the data, makes it fail
-    wrong, wrong_cfg = PERTURBATIONS[name][claim](copy.deepcopy(data), copy.deepcopy(cfg), monkeypatch)
-    assert not _verdicts(name, wrong, wrong_cfg)[claim].holds
+(test_table_lists_every_declared_claim, test_claims_hold_on_the_data_drawn,
+ test_claim_fails_on_its_perturbation) = claims_tests(PERTURBATIONS)
 
 
 def test_erm_side_of_null_follows_the_data():
@@ -280,7 +235,7 @@ def test_erm_side_of_null_follows_the_data():
     with more signal (null risk far above the last test loss, as a larger configuration can give)
     prints "below" and the claim still holds; the quick run's own side is "above"."""
     module = importlib.import_module("figgen.erm_sgd_curves")
-    data, cfg = _data("erm_sgd_curves", "quick")
+    data, cfg = claim_data("erm_sgd_curves", "quick")
     assert module.caption_params(data, cfg)["final_vs_null"] == "above"
     richer = _with(data, null_risk=np.float64(data["test"][:, -1].mean() + 0.2))
     assert module.caption_params(richer, cfg)["final_vs_null"] == "below"

@@ -9,22 +9,9 @@ without one fails here.
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from conftest import committed_full_data, quick_data
+from conftest import claims_tests
 
 from figgen import diagonal_linear_network as dlnmod
-from figgen import hw6_logistic_variants as hw6mod
-from figgen import logistic_implicit_bias as logmod
-from figgen.core.hashing import read_claims
-
-MODULES = {"diagonal_linear_network": dlnmod, "logistic_implicit_bias": logmod,
-           "hw6_logistic_variants": hw6mod}
-
-
-def _data(name: str, mode: str):
-    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
-    return data, meta["config"]
-
 
 # ----------------------------------------------------------------------------------------------
 # Perturbations: (data, cfg) -> (wrong data, cfg), each making the sentence of one claim false.
@@ -159,28 +146,6 @@ HW6_WRONG = {
 
 WRONG = {"diagonal_linear_network": DLN_WRONG, "logistic_implicit_bias": LOG_WRONG,
          "hw6_logistic_variants": HW6_WRONG}
-CASES = [(name, claim) for name, table in WRONG.items() for claim in table]
 
-
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_every_claim_has_a_perturbation(name):
-    assert set(WRONG[name]) == set(read_claims(name))
-
-
-@pytest.mark.parametrize("mode", ["quick", "full"])
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_claims_hold(name, mode):
-    data, cfg = _data(name, mode)
-    verdicts = MODULES[name].claims(data, cfg)
-    assert set(verdicts) == set(read_claims(name))
-    failing = {k: (v.measured, v.claimed) for k, v in verdicts.items() if not v.holds}
-    assert not failing, f"{mode}-mode data: {failing}"
-
-
-@pytest.mark.parametrize("mode", ["quick", "full"])
-@pytest.mark.parametrize("name,claim", CASES)
-def test_claim_fails_on_wrong_data(name, claim, mode):
-    data, cfg = _data(name, mode)
-    wrong, wrong_cfg = WRONG[name][claim](data, cfg)
-    verdict = MODULES[name].claims(wrong, wrong_cfg)[claim]
-    assert not verdict.holds, f"{claim} still holds on perturbed {mode}-mode data: {verdict.measured}"
+(test_every_claim_has_a_perturbation, test_claims_hold,
+ test_claim_fails_on_wrong_data) = claims_tests(WRONG)

@@ -12,17 +12,11 @@ import copy
 
 import numpy as np
 import pytest
-from conftest import committed_full_data, quick_data
+from conftest import claim_data, claim_modes, claims_tests, committed_full_data
 
 from figgen import collapse_time as ct
 from figgen import hw7_cloning as hw7c
 from figgen import speciation_cloning as sc
-from figgen.core.paths import data_paths
-
-
-def _modes(name: str) -> list[str]:
-    """quick always; full where its data is committed (the PDFs then show it)."""
-    return ["quick", "full"] if all(p.exists() for p in data_paths(name, "full")) else ["quick"]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -42,11 +36,6 @@ def _collapse_bound_computed_once():
     ct.fluctuating_annealed_weight = cached
     yield
     ct.fluctuating_annealed_weight = exact
-
-
-def _data(name: str, mode: str):
-    data, meta = quick_data(name) if mode == "quick" else committed_full_data(name)
-    return copy.deepcopy(dict(data)), meta["config"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -136,37 +125,17 @@ CASES = [
     ("hw7_cloning", "late_within_se", steeper(variant_points("late"))),
     ("hw7_cloning", "late_maxdev", steeper(variant_points("late"))),
 ]
-MODULES = {"speciation_cloning": sc, "collapse_time": ct, "hw7_cloning": hw7c}
+WRONG = {name: {claim: perturb for figure, claim, perturb in CASES if figure == name}
+         for name in ("speciation_cloning", "collapse_time", "hw7_cloning")}
 
-
-def test_every_declared_claim_has_a_row():
-    for name, module in MODULES.items():
-        assert {claim for figure, claim, _ in CASES if figure == name} == set(module.CLAIMS), name
-
-
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_claims_hold_on_the_data_the_documents_show(name):
-    for mode in _modes(name):
-        data, cfg = _data(name, mode)
-        verdicts = MODULES[name].claims(data, cfg)
-        failed = {k: (v.measured, v.claimed) for k, v in verdicts.items() if not v.holds}
-        assert failed == {}, (mode, failed)
-
-
-@pytest.mark.parametrize("name,claim,perturb", CASES, ids=[f"{n}-{c}" for n, c, _ in CASES])
-def test_claim_fails_on_data_that_contradicts_it(name, claim, perturb):
-    for mode in _modes(name):
-        data, cfg = _data(name, mode)
-        assert MODULES[name].claims(data, cfg)[claim].holds, mode
-        wrong = perturb(data, cfg)
-        verdict = MODULES[name].claims(wrong, cfg)[claim]
-        assert not verdict.holds, (mode, verdict.measured)
+(test_every_declared_claim_has_a_row, test_claims_hold_on_the_data_the_documents_show,
+ test_claim_fails_on_data_that_contradicts_it) = claims_tests(WRONG)
 
 
 def test_full_modes_checked_where_committed():
     # The full-mode data of these two is committed: the claims above ran on it too.
-    assert _modes("collapse_time") == ["quick", "full"]
-    assert _modes("hw7_cloning") == ["quick", "full"]
+    assert claim_modes("collapse_time") == ["quick", "full"]
+    assert claim_modes("hw7_cloning") == ["quick", "full"]
 
 
 def test_exact_score_claim_holds_on_the_full_configuration():
@@ -189,7 +158,7 @@ def test_exact_score_claim_holds_on_the_full_configuration():
 def test_learned_points_outside_the_exact_band_are_counted_not_claimed():
     # The caption prints how many squares lie outside the exact run's band (no claim: a network
     # with the exact score may have none there); a perfect network has none, a flat one some.
-    data, cfg = _data("speciation_cloning", "quick")
+    data, cfg = claim_data("speciation_cloning", "quick")
     assert "net_outside_exact_band" not in sc.CLAIMS
     assert sc.caption_params(network_exact(copy.deepcopy(data), cfg), cfg)["netoutside"] == 0
     assert sc.caption_params(network_never_speciates(copy.deepcopy(data), cfg), cfg)["netoutside"] > 0
@@ -200,7 +169,7 @@ def test_learned_points_outside_the_exact_band_are_counted_not_claimed():
 
 
 def test_hw7_quick_bands_printed_as_upper_bounds():
-    data, cfg = _data("hw7_cloning", "full")
+    data, cfg = claim_data("hw7_cloning", "full")
     params = hw7c.caption_params(data, cfg)
     n = params["n_quick"]
     assert params["band99_quick"] >= 3 * np.sqrt(0.99 * 0.01 / n) + 0.01
