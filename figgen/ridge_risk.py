@@ -28,7 +28,8 @@ CONFIG = {
 }
 
 # What chapter 6, homework 5 and the text alternative say the data shows (claims() checks them).
-# Four standard errors: about 50 markers, each two-sided at p = 6e-5, share a false alarm of 3e-3.
+# Four standard errors: 52 (quick) to 88 (full) markers, each two-sided at p = 6e-5, share a false alarm
+# of 3e-3 to 6e-3.
 CLAIMS = {
     "risk_matches_theory": "every simulated risk (all penalties, the optimal one included) lies within 4 of its "
                            "standard errors of the limit; the value printed is the largest relative deviation "
