@@ -40,7 +40,7 @@ if not HTML_EDITION:
 loading.recover_state()
 PLAN = loading.plan()
 DOCS = PLAN.docs
-FIGURES = loading.figures_shown(PLAN)
+FIGURES = loading.figures_shown(PLAN.figures)
 MODES = loading.figure_modes(FIGURES)
 # Dependencies and targets are named relative to the project, so that a moved or copied checkout
 # keeps its state (doit records them by name) instead of rebuilding everything.
@@ -51,9 +51,11 @@ STYLE = [rel(paths.PREAMBLE), rel(paths.COURSE_STY), *PLAN.preamble]
 BIBLIOGRAPHY = list(PLAN.bibliography)
 
 
-def _figure_files(doc):
+def _figure_files(doc, drawings=True):
+    """The files figgen writes for each figure a document uses: its drawing (unless `drawings` is
+    False: the HTML edition shows the SVG), its parameters and its claims' verdicts."""
     return [rel(p) for f in PLAN.figures[doc.name]
-            for p in (figpaths.figure_pdf(f), figpaths.figure_tex(f), figpaths.figure_claims(f))]
+            for p in ((figpaths.figure_pdf(f),) if drawings else ()) + (figpaths.figure_tex(f), figpaths.figure_claims(f))]
 
 
 def _image_files(doc):
@@ -407,7 +409,7 @@ def task_latexml():
     for doc in CONVERTED:
         sources = [rel(s) for s in doc.sources if s.exists()]
         # The claims' verdicts too: a claim turned false must stop the page as it stops the PDF.
-        figures = [rel(p) for f in PLAN.figures[doc.name] for p in (figpaths.figure_tex(f), figpaths.figure_claims(f))]
+        figures = _figure_files(doc, drawings=False)
         yield {
             "name": doc.name,
             "doc": f"{rel(doc.tex)} -> {rel(paths.html_xml(doc.name))}",

@@ -20,18 +20,17 @@ from coursebuild import paths
 from coursebuild.documents import ClaimUse, claims_cited
 
 
-def undeclared_or_uncited(sources_of: dict, shown: list[str]) -> list[str]:
+def undeclared_or_uncited(sources: list, shown: list[str]) -> list[str]:
     """Problems between the claims the documents cite and those the shown figures declare.
 
-    `sources_of` maps each document to its sources; `shown` lists the figures some document shows
-    (the only ones the build computes: a figure nobody shows has nothing to cite it).
+    `sources` are every document's sources, each once; `shown` lists the figures some document
+    shows (the only ones the build computes: a figure nobody shows has nothing to cite it).
     """
     from figgen.core.hashing import read_alt_claims, read_claims
 
     cited: dict[tuple[str, str], ClaimUse] = {}
-    for sources in sources_of.values():
-        for use in claims_cited(sources):
-            cited.setdefault((use.figure, use.claim), use)
+    for use in claims_cited(sources):
+        cited.setdefault((use.figure, use.claim), use)
     problems = []
     declared = {name: read_claims(name) for name in shown}
     for (figure, claim), use in sorted(cited.items(), key=lambda kv: (str(kv[1].source), kv[1].line)):

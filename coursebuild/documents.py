@@ -104,9 +104,10 @@ def solutions_name(homework_id: str) -> str:
 
 
 # What names a figure: its picture, one of its parameters, or one of its claims.
-FIGURE_MACROS = r"\\(?:coursefigure(?:\[[^\]]*\])?|figparam|figclaim|figclaimvalue)"
+_COURSEFIGURE = r"coursefigure(?:\[[^\]]*\])?"
+FIGURE_MACROS = rf"\\(?:{_COURSEFIGURE}|figparam|figclaim|figclaimvalue)"
 _FIGURE_USE = re.compile(FIGURE_MACROS + r"\s*\{([^}]+)\}")
-_FIGURE_SHOWN = re.compile(r"\\coursefigure(?:\[[^\]]*\])?\s*\{\s*([^}]+?)\s*\}")
+_FIGURE_SHOWN = re.compile(rf"\\{_COURSEFIGURE}\s*\{{\s*([^}}]+?)\s*\}}")
 _CLAIM_USE = re.compile(r"\\figclaim(?:value)?\s*\{\s*([^}]+?)\s*\}\s*\{\s*([^}]+?)\s*\}")
 # natbib's \\cite, \\citet, \\citep... and biblatex's \\textcite, \\parencite, \\autocite, \\footcite...
 _CITE = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*|nocite)\s*(?:\[[^\]]*\]\s*)*\{")

@@ -498,12 +498,15 @@ def revision_notice(name: str) -> dict | None:
             else None}
 
 
+# A chapter's element in its article; its id (LaTeXML's, e.g. Ch2) names it on every page.
+CHAPTER_SECTION = re.compile(r'<section id="(?P<id>[^"]+)" class="ltx_chapter\b')
+
+
 def _chapter_id(doc) -> str:
-    """The id of a chapter's element on its page (LaTeXML's, e.g. Ch2), from its article."""
+    """The id of a chapter's element on its page, from its article."""
     article = paths.html_article(doc.name)
-    found = re.search(r'<section id="([^"]+)" class="ltx_chapter\b', article.read_text(encoding="utf-8")) \
-        if article.is_file() else None
-    return found[1] if found else ""
+    found = CHAPTER_SECTION.search(article.read_text(encoding="utf-8")) if article.is_file() else None
+    return found["id"] if found else ""
 
 
 def page_context(doc, s, docs: dict) -> dict:

@@ -140,8 +140,7 @@ def _with_sources(result: Plan) -> Plan:
     """The plan with what its sources say: figures shown, citations; every source must exist."""
     from coursebuild.claims import undeclared_or_uncited
     from coursebuild.clashes import clashes
-    from coursebuild.documents import cites, images_used
-    from coursebuild.documents import scripts_named
+    from coursebuild.documents import cites, images_used, scripts_named
     from coursebuild.textfile import NotUtf8Error
     from figgen.core.paths import figure_names
 
@@ -159,8 +158,9 @@ def _with_sources(result: Plan) -> Plan:
                   for name, doc in result.docs.items()}
         images = {name: images_used(doc.sources) for name, doc in result.docs.items()}
         scripts = {name: scripts_named(doc.sources) for name, doc in result.docs.items()}
-        shown = sorted({f for names in figures.values() for f in names})
-        unbound = undeclared_or_uncited({name: doc.sources for name, doc in result.docs.items()}, shown)
+        # A chapter is a source of its own PDF and of the full notes: each file is read once.
+        sources = {src for doc in result.docs.values() for src in doc.sources}
+        unbound = undeclared_or_uncited(sorted(sources), figures_shown(figures))
         if unbound:
             _exit("\n".join(unbound))
     except NotUtf8Error as exc:
@@ -207,10 +207,11 @@ def missing_sources(chapters, homework, docs=None) -> list[str]:
     return problems
 
 
-def figures_shown(plan: Plan) -> list[str]:
-    """The figures some document of the syllabus shows: the only ones the build computes and draws
-    (a module no document shows is left to its tests and to `python -m figgen NAME`)."""
-    return sorted({name for names in plan.figures.values() for name in names})
+def figures_shown(figures: dict) -> list[str]:
+    """The figures some document of the syllabus shows (`figures`: document -> its figures, as in
+    Plan.figures): the only ones the build computes and draws (a module no document shows is left
+    to its tests and to `python -m figgen NAME`)."""
+    return sorted({name for names in figures.values() for name in names})
 
 
 def figure_modes(names) -> dict[str, str]:

@@ -24,10 +24,9 @@ from collections import Counter
 from corelib import atomic
 from coursebuild import paths
 from coursebuild.documents import FULL_NOTES
-from coursebuild.html import HtmlError
+from coursebuild.html import CHAPTER_SECTION, HtmlError
 
 _BODY = re.compile(r"\A\s*<article\b[^>]*>(?P<body>.*)</article>\s*\Z", re.S)
-_CHAPTER = re.compile(r'<section id="(?P<id>[^"]+)" class="ltx_chapter\b')
 _ID = re.compile(r'(?<=\sid=")[^"]+(?=")')
 _HREF = re.compile(r'(?<=\shref=")[^"]*(?=")')
 _PAGE_LINK = re.compile(r"(?P<page>[A-Za-z0-9_.-]+)\.html(?:#(?P<fragment>.*))?")
@@ -41,7 +40,7 @@ class _Chapter:
 
     def __init__(self, name: str, article: str):
         body = _BODY.match(article)
-        top = _CHAPTER.search(article)
+        top = CHAPTER_SECTION.search(article)
         if not body or not top:
             raise HtmlError(f"{paths.rel(paths.html_article(name))}: not a chapter's article (no <section class=\"ltx_chapter\">)")
         self.name, self.body, self.top = name, body["body"], top["id"]

@@ -94,8 +94,12 @@ def count_of(flags, claimed: str, what: str = "runs") -> Verdict:
     return Verdict(len(flags) > 0 and all(flags), f"{sum(flags)} of {len(flags)} {what}", claimed)
 
 
-def evaluate(name: str, module, declared: dict, data: dict, cfg: dict) -> dict[str, Verdict]:
-    """Every claim the module declares, evaluated; the names must be exactly those declared."""
+def evaluate(name: str, module, declared: dict, data: dict, cfg: dict, alt: list[str] = ()) -> dict[str, Verdict]:
+    """Every claim the module declares, evaluated; the names must be exactly those declared, and
+    those its ALT text states (`alt`, its ALT_CLAIMS) among them."""
+    for key in alt:
+        if key not in declared:
+            raise FigureError(f"figgen/{name}.py: ALT_CLAIMS names '{key}', which CLAIMS does not declare")
     if not declared:
         return {}
     if not hasattr(module, "claims"):

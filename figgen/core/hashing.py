@@ -91,12 +91,13 @@ def _parse(path: Path) -> dict:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     config, claims, alt_claims = None, {}, []
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CONFIG" for t in node.targets):
+        assigned = {t.id for t in node.targets if isinstance(t, ast.Name)} if isinstance(node, ast.Assign) else set()
+        if "CONFIG" in assigned:
             # As JSON gives it back from the cache: lists, never tuples.
             config = json.loads(json.dumps(ast.literal_eval(node.value)))
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "CLAIMS" for t in node.targets):
+        if "CLAIMS" in assigned:
             claims = _literal_claims(path, node)
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "ALT_CLAIMS" for t in node.targets):
+        if "ALT_CLAIMS" in assigned:
             alt_claims = _literal_names(path, node)
     entry = {
         "stamp": stamp,

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from corelib import atomic
-from figgen.core import status, store
+from figgen.core import claims, status, store
 from figgen.core.hashing import compute_hash, read_alt_claims, read_claims, read_config
 from figgen.core.modes import MODES, FigureError, select_device
 from figgen.core.paths import figure_claims, figure_names, figure_pdf, figure_tex
@@ -189,17 +189,6 @@ def figure_tex_source(name: str, meta: dict, extra: dict, repository: str | None
     return "\n".join(lines) + "\n"
 
 
-def evaluate_claims(name: str, module, arrays: dict, meta: dict) -> dict:
-    """The module's claims on the data (the build holds the sentences citing them to the verdicts)."""
-    from figgen.core import claims
-
-    declared = read_claims(name)
-    for key in read_alt_claims(name):
-        if key not in declared:
-            raise FigureError(f"figgen/{name}.py: ALT_CLAIMS names '{key}', which CLAIMS does not declare")
-    return claims.evaluate(name, module, declared, arrays, meta["config"])
-
-
 def plot(name: str, repository: str | None = None, commit: str | None = None) -> str:
     """Draw a figure from its saved data into figures/NAME.pdf and figures/NAME.tex."""
     import matplotlib
@@ -221,11 +210,9 @@ def plot(name: str, repository: str | None = None, commit: str | None = None) ->
             raise FigureError(f"figgen/{name}.py: pdflatex could not typeset the drawing of {mode}-mode data "
                               f"({style.latex_failure(str(exc))})") from None
     extra = module.caption_params(arrays, meta["config"]) if hasattr(module, "caption_params") else {}
-    verdicts = evaluate_claims(name, module, arrays, meta)
-    from figgen.core.claims import verdicts_json
-
+    verdicts = claims.evaluate(name, module, read_claims(name), arrays, meta["config"], read_alt_claims(name))
     atomic.write_bytes(figure_pdf(name), pdf)
-    atomic.write_text_if_changed(figure_claims(name), verdicts_json(mode, verdicts))
+    atomic.write_text_if_changed(figure_claims(name), claims.verdicts_json(mode, verdicts))
     atomic.write_text_if_changed(figure_tex(name), figure_tex_source(name, meta, extra, repository, commit, verdicts))
     return mode
 
