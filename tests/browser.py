@@ -1,23 +1,18 @@
 """The browser the page tests drive: Debian's Chromium through playwright, and axe-core.
 
 axe-core is the npm package, taken from the npm registry as its tarball (no node needed), pinned
-by version and by the registry's sha512, and kept in .venv so that it is fetched once.
+by version and by the registry's sha512 (tools.npm_tarball, which fetches the other checkers too),
+and kept in .venv so that it is fetched once.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import re
-import tarfile
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_VERSION = "4.14.1"
 AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
-AXE_TARBALL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
 AXE_FILE = ROOT / ".venv" / "share" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -25,12 +20,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def axe_source() -> str:
     if not AXE_FILE.is_file():
-        with urllib.request.urlopen(AXE_TARBALL, timeout=60) as response:
-            data = response.read()
-        digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-        if digest != AXE_INTEGRITY:
-            raise RuntimeError(f"axe-core {AXE_VERSION}: the tarball's sha512 is not the registry's ({digest})")
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        from tools import npm_tarball
+
+        with npm_tarball("axe-core", AXE_VERSION, AXE_INTEGRITY) as tar:
             script = tar.extractfile("package/axe.min.js").read()
         AXE_FILE.parent.mkdir(parents=True, exist_ok=True)
         AXE_FILE.write_bytes(script)
