@@ -103,7 +103,7 @@ def nu_errors(paths) -> list[tuple[str, int, str]]:
     paths = [str(p) for p in paths]
     if not paths:
         return []
-    by_url = {Path(p).resolve().as_uri(): p for p in paths}
+    given = {str(Path(p).resolve()): p for p in paths}
     proc = subprocess.run([JAVA, "-jar", str(vnu_jar()), "--format", "json", "--errors-only", *paths],
                           capture_output=True, text=True, timeout=1800)
     # The report is on stderr; the exit status is 1 whenever there is an error to report.
@@ -112,8 +112,10 @@ def nu_errors(paths) -> list[tuple[str, int, str]]:
     for message in report["messages"]:
         if message["type"] not in ("error", "non-document-error"):
             continue
+        # The checker names a file by a URL of its own spelling ("file:/tmp/a%20b.html").
         url = message.get("url", "")
-        file = by_url.get(url) or by_url.get(urllib.parse.unquote(url).replace("file:/", "file:///", 1)) or url
+        local = "/" + urllib.parse.unquote(url.removeprefix("file:")).lstrip("/")
+        file = given.get(local, url)
         found.append((file, message.get("lastLine", message.get("firstLine", 0)), message["message"]))
     return found
 

@@ -1,0 +1,254 @@
+"""What the HTML edition's pages are measured by (bench/bench_html_quality.py on a whole edition,
+tests/test_html_quality.py on the fixture course's): the structure of their MathML, the speech of
+every formula (tools.speech, judged by speech_patterns), the Nu Html Checker (tools.nu_errors),
+axe-core with every rule, and what a browser shows at a phone's and a desktop's width.
+
+Every function here reads pages; none knows a course.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from html.parser import HTMLParser
+
+# A formula as the page writes it (MathML never nests a <math>).
+MATH = re.compile(r"<math\b.*?</math>", re.S)
+# What differs between two copies of one formula on different pages, or on one page twice.
+PAGE_ONLY = re.compile(r"""\s(?:id|tabindex|xml:id)=("[^"]*"|'[^']*')""")
+SCRIPTS = ("msub", "msup", "msubsup")
+# Elements whose children are each an argument in its place (base, script, numerator...): two <mn>
+# side by side there are two numbers, a sub- and a superscript say.
+ARGUMENTS = {*SCRIPTS, "munder", "mover", "munderover", "mfrac", "mroot", "mmultiscripts"}
+# Operators whose limits TeX sets below and above in a display: the n-ary symbols, and the
+# named operators with \limits (\lim, \max, ... and the course's \argmin-like ones).
+BIG_SYMBOLS = set("∑∏∐⋃⋂⨁⨂⨀⨄⨆⋁⋀∫∬∭∮")
+BIG_NAMES = {"lim", "limsup", "liminf", "lim sup", "lim inf", "max", "min", "sup", "inf", "argmin", "argmax",
+             "arg min", "arg max", "det", "Pr", "gcd", "esssup", "ess sup"}
+# Integrals keep their limits beside them in TeX's displays too: not counted as a defect.
+BESIDE_BY_RULE = set("∫∬∭∮")
+
+
+def formulas(page_html: str) -> list[str]:
+    """Every <math> element of a page, as its source text."""
+    return MATH.findall(page_html)
+
+
+def formula_key(mathml: str) -> str:
+    """A formula without what only places it on its page (ids, tab index): two copies of a
+    formula speak alike, so the speech of an edition is computed once per key."""
+    return PAGE_ONLY.sub("", mathml)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def _is_empty(element) -> bool:
+    return element is not None and not len(element) and not _text(element)
+
+
+def _is_big_operator(element) -> bool:
+    if element is None:
+        return False
+    name = _local(element.tag)
+    text = _text(element).replace("\u2061", "").replace("\u2009", " ").strip()
+    if name == "mo" and text in BIG_SYMBOLS - BESIDE_BY_RULE:
+        return True
+    return name in ("mi", "mo", "mrow") and text in BIG_NAMES
+
+
+def structure(mathml: str) -> dict[str, int]:
+    """Defects of one formula's MathML, counted:
+
+    - detached_scripts: a sub- or superscript whose base is empty (LaTeXML's --noparse output sets
+      the script after its base, on nothing);
+    - split_numbers: a number written as several <mn> (digits one by one, or a decimal point as an
+      <mo> between two <mn>): each maximal run of such siblings counts once;
+    - limits_beside: in a display, a big operator (BIG_SYMBOLS, BIG_NAMES) with its limits as
+      scripts (msub/msup/msubsup, or detached scripts right after it) rather than below and above
+      (munder/mover/munderover).
+    """
+    root = ET.fromstring(mathml)
+    display = root.get("display") == "block"
+    found = Counter(detached_scripts=0, split_numbers=0, limits_beside=0)
+    for parent in root.iter():
+        children = list(parent)
+        if _local(parent.tag) in ARGUMENTS:  # its children are its arguments, not a row to read on
+            children = []
+        run = 0
+        for i, child in enumerate(children):
+            name = _local(child.tag)
+            if name in SCRIPTS:
+                base = child[0] if len(child) else None
+                if _is_empty(base):
+                    found["detached_scripts"] += 1
+                    previous = children[i - 1] if i else None
+                    # the first of the detached scripts after an operator is its limits
+                    if display and _is_big_operator(previous):
+                        found["limits_beside"] += 1
+                elif display and _is_big_operator(base):
+                    found["limits_beside"] += 1
+            # a run of digits: <mn> siblings, with a "." <mo> only between two <mn>
+            if name == "mn":
+                run += 1
+            elif not (name == "mo" and _text(child) == "." and run and i + 1 < len(children)
+                      and _local(children[i + 1].tag) == "mn"):
+                found["split_numbers"] += run > 1
+                run = 0
+        found["split_numbers"] += run > 1
+    return dict(found)
+
+
+def page_structure(page_html: str) -> dict[str, int]:
+    """structure() summed over a page's formulas, with how many there are ("formulas"), how many
+    are displays, and how many <math> carry a tabindex (not allowed there, and a Tab stop)."""
+    total = Counter(formulas=0, displays=0, detached_scripts=0, split_numbers=0, limits_beside=0, math_tabindex=0)
+    for mathml in formulas(page_html):
+        total["formulas"] += 1
+        opening = mathml[:mathml.index(">")]
+        total["displays"] += 'display="block"' in opening
+        total["math_tabindex"] += bool(re.search(r"\stabindex=", opening))
+        total.update(structure(mathml))
+    return dict(total)
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.levels: list[tuple[int, str]] = []
+        self._open: int | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open, self._text = int(tag[1]), []
+
+    def handle_endtag(self, tag):
+        if self._open is not None and tag == f"h{self._open}":
+            self.levels.append((self._open, " ".join("".join(self._text).split())[:60]))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._text.append(data)
+
+
+def heading_skips(page_html: str) -> list[str]:
+    """Headings more than one level below the heading before them (an h1 then an h3), as
+    "h1 -> h3 title": a screen reader's list of headings then has a hole (axe's heading-order,
+    which also flags the first one being other than h1)."""
+    parser = _Headings()
+    parser.feed(page_html)
+    skips, previous = [], None
+    for level, title in parser.levels:
+        if previous is not None and level > previous + 1:
+            skips.append(f"h{previous} -> h{level} {title}")
+        previous = level
+    return skips
+
+
+# axe-core with every rule it has on: best practices, AAA (color-contrast-enhanced), experimental
+# ones and those off by default (target-size) included. Every violation, whatever its impact:
+# {rule: [impact, how many elements, the first one's HTML]}.
+AXE_ALL_RULES = """() => { const ids = axe.getRules().map(r => r.ruleId);
+  return axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations'],
+                            rules: Object.fromEntries(ids.map(id => [id, {enabled: true}]))})
+    .then(r => Object.fromEntries(r.violations.map(v => [v.id, [v.impact, v.nodes.length, v.nodes[0].html.slice(0, 160)]]))); }"""
+
+# What a reader sees of the page's mathematics and Tab stops at this viewport:
+# - displays: each display formula's box, the nearest box around it that scrolls
+#   (overflow-x auto or scroll), else the formula itself; "cut" those wider than they show
+#   (scrollWidth > clientWidth, or a box with no scroll sticking out of the window); "no_cue" those cut
+#   with nothing drawn to say so: a cue is a background image (a scroll shadow's gradient) or a
+#   displayed ::before/::after with content, on the box or on its parent;
+# - numbers: equation numbers (.ltx_tag_equation), "hidden" those not wholly inside the window
+#   and inside every box that clips them (to be scrolled to, or cut);
+# - inline: inline formulas whose computed vertical-align is not baseline, with the values;
+# - tab: elements in the Tab order other than links and form controls (tabindex >= 0), "extra"
+#   those that do not scroll (no overflow auto or scroll along an axis they are wider or taller
+#   than they show: nothing for the keyboard to scroll), and <math> with a tabindex;
+# - headings: skipped levels, as heading_skips says, from the rendered page.
+LAYOUT = """() => {
+  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+  const clips = e => getComputedStyle(e).overflowX !== 'visible';
+  const decorated = (e, which) => { const s = getComputedStyle(e, which);
+    return s.content && !['none', 'normal'].includes(s.content) && s.display !== 'none' && s.visibility !== 'hidden'; };
+  const cue = e => e && (getComputedStyle(e).backgroundImage !== 'none' || decorated(e, '::after') || decorated(e, '::before'));
+  const boxes = new Set();
+  for (const m of document.querySelectorAll('math[display="block"]')) {
+    let box = m; for (let a = m.parentElement; a && a !== document.body; a = a.parentElement) if (scrolls(a)) { box = a; break; }
+    boxes.add(box); }
+  const cut = [], noCue = [];
+  for (const box of boxes) {
+    const r = box.getBoundingClientRect();
+    const wide = box.tagName.toLowerCase() === 'math' ? (r.right > window.innerWidth + 1 || r.left < -1)
+                                                     : box.scrollWidth > box.clientWidth + 1;
+    if (!wide) continue;
+    const name = (box.id || box.closest('[id]')?.id || box.tagName.toLowerCase());
+    cut.push(name);
+    if (!(box.tagName.toLowerCase() !== 'math' && (cue(box) || cue(box.parentElement)))) noCue.push(name); }
+  const visible = e => { const r = e.getBoundingClientRect();
+    if (!r.width || r.right > window.innerWidth + 1 || r.left < -1) return false;
+    for (let a = e.parentElement; a; a = a.parentElement) if (clips(a) && a !== document.body && a !== document.documentElement) {
+      const b = a.getBoundingClientRect(); if (r.right > b.right + 1 || r.left < b.left - 1) return false; }
+    return true; };
+  const numbers = Array.from(document.querySelectorAll('.ltx_tag_equation')).filter(e => e.getClientRects().length);
+  const inline = Array.from(document.querySelectorAll('math:not([display="block"])'))
+    .map(m => getComputedStyle(m).verticalAlign).filter(v => v !== 'baseline');
+  const native = 'a[href], area[href], button, input, select, textarea, summary, iframe, [contenteditable]';
+  const stops = Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex >= 0 && !e.matches(native));
+  const scrollable = e => { const s = getComputedStyle(e);
+    return (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
+        || (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1); };
+  const extra = stops.filter(e => !scrollable(e));
+  const levels = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => +h.tagName[1]);
+  const skips = levels.filter((l, i) => i && l > levels[i - 1] + 1).length;
+  return {displays: boxes.size, cut: cut.length, no_cue: noCue.length, cut_samples: noCue.slice(0, 3),
+          numbers: numbers.length, numbers_hidden: numbers.filter(e => !visible(e)).length,
+          inline: document.querySelectorAll('math:not([display="block"])').length, inline_off_baseline: inline.length,
+          inline_values: Array.from(new Set(inline)).slice(0, 3),
+          tab_stops: stops.length, extra_tab_stops: extra.length,
+          math_tabindex: document.querySelectorAll('math[tabindex]').length, heading_skips: skips}; }"""
+
+# The two views every page is judged in: a phone in the dark scheme, a desktop in the light one.
+VIEWS = ((390, 844, "dark"), (1280, 800, "light"))
+
+
+def view_name(width: int, scheme: str) -> str:
+    return f"{width}px {scheme}"
+
+
+def browse(pages, views=VIEWS, axe: bool = True, progress=None) -> dict:
+    """{page: {view: {"axe": AXE_ALL_RULES's violations, "layout": LAYOUT's counts}}} for each page
+    in each view, in one browser (tests/browser.py launches it), with the network cut off."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import axe_source, launch
+
+    script = axe_source() if axe else None
+    found: dict = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for width, height, scheme in views:
+                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                tab.set_default_timeout(600_000)
+                for page in pages:
+                    tab.goto(page.as_uri())
+                    result = {"layout": tab.evaluate(LAYOUT)}
+                    if script:
+                        tab.add_script_tag(content=script)
+                        result["axe"] = tab.evaluate(AXE_ALL_RULES)
+                    found.setdefault(str(page), {})[view_name(width, scheme)] = result
+                    if progress:
+                        progress(page, width, scheme)
+                tab.close()
+        finally:
+            browser.close()
+    return found

@@ -1,0 +1,57 @@
+"""Misreadings in the Speech Rule Engine's English speech of a formula (ClearSpeak or MathSpeak):
+each a regular expression over the spoken text that reveals a defect of the MathML it was read
+from, with why. Found by reading the speech of the whole course's edition at 2a7b5de (about
+10,000 distinct formulas, docs/html.md gives counts and samples); only patterns that are wrong
+wherever they occur, so that a correct formula never matches one.
+"""
+from __future__ import annotations
+
+import re
+
+# SRE's names of the operators whose limits TeX sets below and above in a display.
+_BIG = r"sum|product|coproduct|integral|union|intersection|min|max|sup|inf|supremum|infimum|lim|limit|argmin|argmax"
+
+PATTERNS: dict[str, tuple[re.Pattern, str]] = {name: (re.compile(regex), why) for name, regex, why in [
+    ("script on nothing",
+     r"^(?:sub|super|prime|squared|cubed|raised to|to the)\b|\b(?:of|times) (?:sub|super|prime)\b"
+     r"|\bof (?:squared|cubed|raised to|to the)\b",
+     "a sub- or superscript set after its base on an empty one: f'(u) read \"f of prime times u\", g_t \"g of sub t\""),
+    ("power of times",
+     r"\btimes (?:squared|cubed|raised to|to the)\b",
+     "a power on nothing after a closing bracket or norm: the squared norm read \"the metric of x times squared\""),
+    ("limits as scripts",
+     rf"\b(?:{_BIG})\b (?:of |over )?(?:sub|super|raised to)\b",
+     "a sum's or minimum's limits as scripts on nothing after it: \"the sum of sub i equals 1 to the n-th power\""),
+    ("number in pieces",
+     r"\b\d+ (?:(?:period|point) )?\d",
+     "a number as several <mn>: 2.25 read \"2 period 2 5\", 8192 \"8 1 9 2\""),
+    ("name spelled out",
+     r"\bnormal (?:upper )?[A-Za-z] normal (?:upper )?[A-Za-z]\b",
+     "an upright name as separate letters: ReLU read \"normal R normal e normal L normal U\""),
+    ("transpose as down tack",
+     r"\bdown tack\b",
+     "the transpose sign U+22A4 read by its character name: X^T read \"X raised to the down tack power\""),
+    ("conditioning bar as divides",
+     r"\bdivides\b",
+     "the bar of a conditional probability read as divisibility: p(y|x) read \"p of y divides x\""),
+    ("star as a power",
+     r"\b(?:asterisk|star) power\b",
+     "an optimum's star read as an exponent: f^*(x) read \"the asterisk power of f\""),
+    ("Delta as triangle",
+     r"\btriangle\b",
+     "a capital Delta read as a triangle (SRE's ClearSpeak name of an upright U+0394)"),
+    ("upright symbol called normal",
+     r"\bnormal (?:infinity|script [a-z]|partial|nabla)\b",
+     "mathvariant=normal on a symbol that has no other form: \\infty read \"normal infinity\", \\ell \"normal script l\""),
+    ("placeholder dot as times",
+     r"\b(?:comma|open paren|open bracket|left angle bracket) times\b|\btimes (?:comma|close paren|close bracket|right angle bracket)\b",
+     "a product beside a comma or bracket is no product: the argument's place in <w, \\cdot> read \"w comma times\""),
+    ("speech engine error",
+     r"^\[SRE error",
+     "the engine could not read the MathML at all"),
+]}
+
+
+def misreadings(spoken: str) -> list[str]:
+    """The names of the PATTERNS found in a formula's speech, in the catalogue's order."""
+    return [name for name, (pattern, _) in PATTERNS.items() if pattern.search(spoken)]
