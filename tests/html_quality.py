@@ -73,7 +73,10 @@ def structure(mathml: str) -> dict[str, int]:
       scripts (msub/msup/msubsup, or detached scripts right after it) rather than below and above
       (munder/mover/munderover).
     """
-    root = ET.fromstring(mathml)
+    try:
+        root = ET.fromstring(mathml)
+    except ET.ParseError as error:  # LaTeXML writes MathML as XML: anything else is a defect of its own
+        raise ValueError(f"a formula that is not well-formed XML ({error}): {mathml[:120]}") from None
     display = root.get("display") == "block"
     found = Counter(detached_scripts=0, split_numbers=0, limits_beside=0)
     for parent in root.iter():
