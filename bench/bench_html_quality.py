@@ -77,6 +77,20 @@ def around(spoken: str, pattern: str, width: int = 50) -> str:
     return ("..." if start else "") + spoken[start:end] + ("..." if end < len(spoken) else "")
 
 
+def tally(keys: list[str], spoken: list[str]) -> dict:
+    """Formulas misread, by pattern, with SAMPLES samples of each (of formulas whose TeX differs)."""
+    by_pattern, samples, misread = Counter(), defaultdict(list), 0
+    for key, text in zip(keys, spoken):
+        found = misreadings(text)
+        misread += bool(found)
+        for name in found:
+            by_pattern[name] += 1
+            tex = alttext(key)
+            if len(samples[name]) < SAMPLES and all(s["tex"] != tex for s in samples[name]):
+                samples[name].append({"tex": tex, "speech": text, "at": around(text, name)})
+    return {"misread": misread, "by_pattern": dict(by_pattern.most_common()), "samples": dict(samples)}
+
+
 def measure_speech(pages: list[Path]) -> dict:
     distinct = {}
     for page in pages:
@@ -86,17 +100,8 @@ def measure_speech(pages: list[Path]) -> dict:
     result = {"formulas": len(keys)}
     for domain in tools.DOMAINS:
         started = time.perf_counter()
-        spoken = tools.speech(keys, domain)
-        by_pattern, samples, misread = Counter(), defaultdict(list), 0
-        for key, text in zip(keys, spoken):
-            found = misreadings(text)
-            misread += bool(found)
-            for name in found:
-                by_pattern[name] += 1
-                if len(samples[name]) < SAMPLES:
-                    samples[name].append({"tex": alttext(key), "speech": text, "at": around(text, name)})
-        result[domain] = {"misread": misread, "by_pattern": dict(by_pattern.most_common()), "samples": dict(samples),
-                          "seconds": round(time.perf_counter() - started, 1)}
+        result[domain] = tally(keys, tools.speech(keys, domain))
+        result[domain]["seconds"] = round(time.perf_counter() - started, 1)
         log(f"speech, {domain}: {len(keys)} formulas in {result[domain]['seconds']} s")
     return result
 
