@@ -1,7 +1,7 @@
 """Misreadings in the Speech Rule Engine's English speech of a formula (ClearSpeak or MathSpeak):
 each a regular expression over the spoken text that reveals a defect of the MathML it was read
-from, with why. Found by reading the speech of the whole course's edition at 2a7b5de (about
-10,000 distinct formulas, docs/html.md gives counts and samples); only patterns that are wrong
+from, with why. Found by reading the speech of the whole course's edition at 2a7b5de
+(6,240 distinct formulas; docs/html.md gives counts and samples); only patterns that are wrong
 wherever they occur, so that a correct formula never matches one.
 """
 from __future__ import annotations
@@ -23,8 +23,8 @@ PATTERNS: dict[str, tuple[re.Pattern, str]] = {name: (re.compile(regex), why) fo
      rf"\b(?:{_BIG})\b (?:of |over )?(?:sub|super|raised to)\b",
      "a sum's or minimum's limits as scripts on nothing after it: \"the sum of sub i equals 1 to the n-th power\""),
     ("number in pieces",
-     r"\b\d+ (?:(?:period|point) )?\d",
-     "a number as several <mn>: 2.25 read \"2 period 2 5\", 8192 \"8 1 9 2\""),
+     r"\b\d+ (?:(?:period|point) )?\d+\b",
+     "a number as several <mn>: 2.25 read \"2 period 2 5\", 8192 \"8 1 9 2\" (not MathSpeak's \"0 2nd Column\")"),
     ("name spelled out",
      r"\bnormal (?:upper )?[A-Za-z] normal (?:upper )?[A-Za-z]\b",
      "an upright name as separate letters: ReLU read \"normal R normal e normal L normal U\""),
