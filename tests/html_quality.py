@@ -21,7 +21,7 @@ SCRIPTS = ("msub", "msup", "msubsup")
 # side by side there are two numbers, a sub- and a superscript say.
 ARGUMENTS = {*SCRIPTS, "munder", "mover", "munderover", "mfrac", "mroot", "mmultiscripts"}
 # Operators whose limits TeX sets below and above in a display: the n-ary symbols, and the
-# named operators with \limits (\lim, \max, ... and the course's \argmin-like ones).
+# named operators with \limits (\lim, \max, ... and the argmin-like ones a notation defines).
 BIG_SYMBOLS = set("∑∏∐⋃⋂⨁⨂⨀⨄⨆⋁⋀∫∬∭∮")
 BIG_NAMES = {"lim", "limsup", "liminf", "lim sup", "lim inf", "max", "min", "sup", "inf", "argmin", "argmax",
              "arg min", "arg max", "det", "Pr", "gcd", "esssup", "ess sup"}
