@@ -35,7 +35,7 @@ def test_no_page_has_a_nu_checker_error(fixture_course):
 
 
 @pytest.mark.slow
-def test_every_formula_has_its_scripts_on_their_bases_whole_numbers_and_limits_below_and_no_heading_skips(fixture_course):
+def test_scripts_sit_on_their_bases_numbers_are_whole_limits_below_and_no_heading_skips(fixture_course):
     found = {}
     for page in edition(fixture_course):
         text = page.read_text(encoding="utf-8")
