@@ -33,8 +33,6 @@ import html_quality as quality  # noqa: E402
 import tools  # noqa: E402
 from speech_patterns import PATTERNS, misreadings  # noqa: E402
 
-STRUCTURE = ("detached_scripts", "split_numbers", "limits_beside", "math_tabindex")
-LAYOUT = ("cut", "no_cue", "numbers_hidden", "inline_off_baseline", "extra_tab_stops", "math_tabindex", "heading_skips")
 SAMPLES = 2
 
 
@@ -140,19 +138,21 @@ def report(result: dict) -> str:
                 table(("message", "errors"), list(nu["by_message"].items())[:30] or [("(none)", 0)]), ""]
     if "browser" in result:
         for view, found in result["browser"]["views"].items():
+            seen = Counter(found["layout"])
             out += [f"## axe-core, every rule, {view}", "",
                     table(("rule", "impact", "elements", "pages"),
-                          [(r, v["impact"], v["elements"], v["pages"]) for r, v in found["axe"].items()] or [("(none)", "", 0, 0)]),
+                          [(r, v["impact"], v["elements"], v["pages"]) for r, v in found["axe"].items()]
+                          or [("(none)", "", 0, 0)]),
                     "", f"## What the browser shows, {view}", "", table(("count", "total"), [
-                        ("display boxes", found["layout"].get("displays", 0)),
-                        ("displays cut off", found["layout"].get("cut", 0)),
-                        ("displays cut off without a cue", found["layout"].get("no_cue", 0)),
-                        ("equation numbers out of view", f"{found['layout'].get('numbers_hidden', 0)} of {found['layout'].get('numbers', 0)}"),
-                        ("inline formulas off the baseline", f"{found['layout'].get('inline_off_baseline', 0)} of {found['layout'].get('inline', 0)}"),
-                        ("Tab stops other than links", found["layout"].get("tab_stops", 0)),
-                        ("extra Tab stops (scroll nothing)", found["layout"].get("extra_tab_stops", 0)),
-                        ("<math> with a tabindex", found["layout"].get("math_tabindex", 0)),
-                        ("headings that skip a level", found["layout"].get("heading_skips", 0))]), ""]
+                        ("display boxes", seen["displays"]),
+                        ("displays cut off", seen["cut"]),
+                        ("displays cut off without a cue", seen["no_cue"]),
+                        ("equation numbers out of view", f"{seen['numbers_hidden']} of {seen['numbers']}"),
+                        ("inline formulas off the baseline", f"{seen['inline_off_baseline']} of {seen['inline']}"),
+                        ("Tab stops other than links", seen["tab_stops"]),
+                        ("extra Tab stops (scroll nothing)", seen["extra_tab_stops"]),
+                        ("<math> with a tabindex", seen["math_tabindex"]),
+                        ("headings that skip a level", seen["heading_skips"])]), ""]
     if "speech" in result:
         sp = result["speech"]
         for domain in tools.DOMAINS:
