@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from corelib import atomic
-from coursebuild import paths
+from coursebuild import mathml, paths
 from coursebuild.documents import FULL_NOTES
 from coursebuild.permalinks import add_permalinks
 
@@ -457,7 +457,8 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
         drop_solutions(root, source)
     images = images_in(root, source)
     article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
-    article = finish_article(article, source)
+    # latexmlpost's MathML follows TeX's tokens (--noparse): given the formula's structure here (coursebuild/mathml.py).
+    article = finish_article(mathml.rewrite(article), source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
 
