@@ -50,6 +50,7 @@ _TEX_SPACE = re.compile(r"\\[,;:! ]|\\(?:thinspace|quad|qquad)\b|~")
 _DIGITS = re.compile(r"[0-9]+")
 _LETTER = re.compile(r"[A-Za-z]")
 APPLY_FUNCTION = "\u2061"
+INVISIBLE_TIMES = "\u2062"
 
 
 def _tag(element) -> str:
@@ -79,6 +80,10 @@ def _name_of(element) -> str | None:
     """The name a function-like identifier spells (after the merge of its letters), else None."""
     if element.tag == "mi" and len(element) == 0 and len((element.text or "").strip()) > 1:
         return element.text.strip()
+    if (element.tag == "mrow" and len(element) >= 3 and len(element) % 2
+            and all(c.tag == "mi" and len(c) == 0 for c in element[::2])
+            and all(_mo_text(c) == INVISIBLE_TIMES for c in element[1::2])):
+        return " ".join((c.text or "").strip() for c in element[::2])  # arg min, as _identifier writes it
     if element.tag == "mo" and (element.text or "").strip() in _LIMIT_NAMES:
         return element.text.strip()
     return None
@@ -119,7 +124,7 @@ class _Rewriter:
         children = list(element)
         if not children:
             return
-        new = self.function_application(self.scripts(self.names(self.numbers(children)), display))
+        new = self.function_application(_given_bars(self.scripts(self.names(self.numbers(children)), display)))
         if [id(c) for c in new] != [id(c) for c in children]:
             self.changed = True
             for child in children:
@@ -174,13 +179,25 @@ class _Rewriter:
         spaces = [c for c in element if c.tag == "mspace"]
         if len(letters) + len(spaces) != len(element) or len(letters) < 2:
             return None
-        return "".join(c.text if c.tag == "mi" else " " for c in element).strip()
+        return " ".join("".join(c.text if c.tag == "mi" else " " for c in element).split())
 
     @staticmethod
     def _identifier(name: str, like) -> ET.Element:
-        mi = ET.Element("mi", {k: v for k, v in like.attrib.items() if k != "mathvariant"})
-        mi.text = name
-        return mi
+        """One <mi> for the name; words apart ("arg min") as LaTeXML's own parser writes them, an invisible
+        times with the thin space before it, which speech reads "arg min", not spelled out."""
+        attributes = {k: v for k, v in like.attrib.items() if k != "mathvariant"}
+        words = name.split(" ")
+        if len(words) == 1:
+            mi = ET.Element("mi", attributes)
+            mi.text = name
+            return mi
+        space = next((c.get("width") for c in like if c.tag == "mspace" and c.get("width")), "0.167em")
+        row = ET.Element("mrow", attributes)
+        for index, word in enumerate(words):
+            if index:
+                ET.SubElement(row, "mo", {"lspace": space, "rspace": "0em"}).text = INVISIBLE_TIMES
+            ET.SubElement(row, "mi").text = word
+        return row
 
     # -- rules 1 and 3: scripts on their base, limits below and above in display style -----------------
     def scripts(self, children: list, display: bool) -> list:
@@ -216,12 +233,13 @@ class _Rewriter:
         last = len(out) - 1
         closing = _mo_text(out[last])
         if closing in _CLOSERS:
+            # Any opener closes the group, not only the matching glyph: a half-open interval [0,1)^d.
             depth = 0
             for index in range(last, -1, -1):
                 text = _mo_text(out[index])
-                if text == closing:
+                if text in _CLOSERS:
                     depth += 1
-                elif text == _CLOSERS[closing]:
+                elif text in _OPENERS:
                     depth -= 1
                     if depth == 0:
                         return index
@@ -297,6 +315,39 @@ class _Rewriter:
         copy = ET.Element(element.tag, dict(element.attrib))
         copy.text = text
         return copy
+
+
+# Probability and expectation: the one bar at the top level of P(...|...) or E[...|...] is a conditioning bar.
+_PROBABILITY = {"ℙ", "𝔼", "P", "E", "Pr"}
+
+
+def _given_bar() -> ET.Element:
+    text = ET.Element("mtext")
+    text.text = "\u00a0|\u00a0"
+    return text
+
+
+def _given_bars(children: list) -> list:
+    """P(A | B), E[X \\big| Y]: the bar (U+007C) is \\mid's, read "vertical bar" as _conditioning_bars makes it."""
+    out = list(children)
+    for index, child in enumerate(out[:-1]):
+        base = child[0] if child.tag in ("msub", "msup", "msubsup", "munder") and len(child) else child
+        if not (base.tag == "mi" and (base.text or "").strip() in _PROBABILITY and _mo_text(out[index + 1]) in _OPENERS):
+            continue
+        depth, bars = 0, []
+        for position in range(index + 1, len(out)):
+            text = _mo_text(out[position])
+            if text in _OPENERS:
+                depth += 1
+            elif text in _CLOSERS:
+                depth -= 1
+                if depth == 0:
+                    break
+            elif text == "|" and depth == 1:
+                bars.append(position)
+        if len(bars) == 1 and depth == 0:
+            out[bars[0]] = _given_bar()
+    return out
 
 
 def _conditioning_bars(root) -> bool:
