@@ -11,8 +11,9 @@ each step costs. Per document, in doit tasks:
 2. `htmlrefs`      for each page, the labels it quotes from other chapters, from their indexes
                    (NAME.refs.json, rewritten only when a quoted number or anchor changes).
 3. `htmlpost:NAME` the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), the
-                   figures placed, the permalinks added (coursebuild/permalinks.py) and the result
-                   checked: build/html/NAME.article.html.
+                   MathML given its structure (coursebuild/mathml.py), the figures placed, the
+                   permalinks added (coursebuild/permalinks.py) and the result checked:
+                   build/html/NAME.article.html.
 4. `html:NAME`     the page template around it (course, navigation, contents, version, revision
                    notice) -> dist/html/NAME.html, with the figures it shows beside it.
 

@@ -305,7 +305,9 @@ class _Rewriter:
                 continue
             if following.tag == "mspace" and index + 2 == len(children):
                 continue
-            apply = ET.Element("mo")
+            # TeX puts a thin space between an operator's name and an ordinary argument (\log x), none
+            # before a parenthesis (\log(x)); a browser gives U+2061 no space of its own.
+            apply = ET.Element("mo", {} if text in _OPENERS or following.tag == "mspace" else {"rspace": "0.167em"})
             apply.text = APPLY_FUNCTION
             out.append(apply)
         return out

@@ -147,7 +147,7 @@ def test_mathrm_letters_make_one_name_and_log_applies_to_what_follows():
     kl = ('<mrow><mi mathvariant="normal">K</mi><mi mathvariant="normal">L</mi><mo stretchy="false">(</mo><mi>P</mi>'
           '<mo stretchy="false">)</mo><mo>−</mo><mi>log</mi><mi>x</mi></mrow>')
     assert _rewritten(kl) == ('<mrow><mi>KL</mi><mo>\u2061</mo><mo stretchy="false">(</mo><mi>P</mi><mo stretchy="false">)</mo>'
-                              '<mo>−</mo><mi>log</mi><mo>\u2061</mo><mi>x</mi></mrow>')
+                              '<mo>−</mo><mi>log</mi><mo rspace="0.167em">\u2061</mo><mi>x</mi></mrow>')
     # \mathrm{d}y: one upright letter is a letter, and a name before a relation applies to nothing
     assert _rewritten('<mrow><mi mathvariant="normal">d</mi><mi>y</mi></mrow>') == '<mrow><mi mathvariant="normal">d</mi><mi>y</mi></mrow>'
     assert "\u2061" not in _rewritten('<mrow><mi>ReLU</mi><mo>:</mo><mi>ℝ</mi></mrow>')
@@ -175,6 +175,7 @@ def test_only_the_inside_of_math_changes():
     page = ('<p id="p1">Text &amp; <a href="#x">link</a> ' + _math('<mrow><mi>a</mi><msub><mi></mi><mi>j</mi></msub></mrow>',
             alttext="a_{j}%\n") + ' and ' + _math('<mi>n</mi>', alttext="n") + '</p>')
     rewritten = mathml.rewrite(page)
+    assert '<msub><mi>a</mi><mi>j</mi></msub>' in rewritten
     assert rewritten.replace('<msub><mi>a</mi><mi>j</mi></msub>', '<mi>a</mi><msub><mi></mi><mi>j</mi></msub>') == page
     untouched = '<math alttext="broken" display="inline"><mi>a<mi></math>'  # not XML: left as it is
     assert mathml.rewrite(untouched) == untouched
