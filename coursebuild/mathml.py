@@ -92,8 +92,9 @@ def _name_of(element) -> str | None:
 class _Rewriter:
     """The rewrite of one formula; `limit_names` are the \\operatorname* names its TeX declares."""
 
-    def __init__(self, limit_names: set[str]):
+    def __init__(self, limit_names: set[str], matrices: bool = False):
         self.limit_names = _LIMIT_NAMES | limit_names
+        self.matrices = matrices  # its tables are matrices or cases, in text style (see _style)
         self.changed = False
         self.built: set[int] = set()  # ids of the scripted elements built here: a later script may join them
 
@@ -101,10 +102,7 @@ class _Rewriter:
     def walk(self, element, display: bool) -> None:
         if self._spelled_name(element) is not None:
             return  # \operatorname{...}'s letters: the row around it makes them one identifier
-        if element.tag == "mstyle" and element.get("displaystyle") in ("true", "false"):
-            display = element.get("displaystyle") == "true"
-        if element.tag == "mtable" and element.get("displaystyle") in ("true", "false"):
-            display = element.get("displaystyle") == "true"
+        display = _style(element, display, self.matrices)
         for index, child in enumerate(element):
             # Scripts, a fraction's parts and a root's index are in text style in TeX.
             text_style = element.tag in _TEXT_STYLE_PARENTS and not (element.tag == "mroot" and index == 0)
@@ -378,6 +376,21 @@ def limit_names(alttext: str) -> set[str]:
     return found
 
 
+# TeX sets a matrix's and a case distinction's cells in text style, though LaTeXML marks their table
+# displaystyle="true"; aligned, gathered, multline and split keep display style.
+_MATRIX = re.compile(r"\\begin\{(?:[pbvVB]?matrix|smallmatrix|cases|array|subarray)\*?\}")
+
+
+def _style(element, display: bool, matrices: bool) -> bool:
+    """Whether element's content is in display style, given its parent's (display): \\displaystyle and
+    \\textstyle (<mstyle displaystyle>), and a display's tables (see _MATRIX)."""
+    if element.tag == "mstyle" and element.get("displaystyle") in ("true", "false"):
+        return element.get("displaystyle") == "true"
+    if element.tag == "mtable":
+        return display and not matrices
+    return display
+
+
 _ALTTEXT = re.compile(r'\balttext="([^"]*)"')
 _DISPLAY = re.compile(r'\bdisplay="block"')
 
@@ -389,7 +402,8 @@ def rewrite_math(start_tag: str, inside: str) -> str:
     except ET.ParseError:
         return inside  # not what latexmlpost writes; left as it is rather than guessed at
     alttext = _ALTTEXT.search(start_tag)
-    rewriter = _Rewriter(limit_names(_unescape(alttext.group(1)) if alttext else ""))
+    tex = _unescape(alttext.group(1)) if alttext else ""
+    rewriter = _Rewriter(limit_names(tex), bool(_MATRIX.search(tex)))
     rewriter.walk(root, display=bool(_DISPLAY.search(start_tag)))
     bars = _conditioning_bars(root)
     if not (rewriter.changed or bars):
@@ -426,14 +440,14 @@ def defects(html: str) -> dict[str, int]:
         except ET.ParseError:
             continue
         alttext = _ALTTEXT.search(match[1])
-        names = _LIMIT_NAMES | limit_names(_unescape(alttext.group(1)) if alttext else "")
-        _count(root, bool(_DISPLAY.search(match[1])), names, counts)
+        tex = _unescape(alttext.group(1)) if alttext else ""
+        _count(root, bool(_DISPLAY.search(match[1])), (_LIMIT_NAMES | limit_names(tex), bool(_MATRIX.search(tex))), counts)
     return counts
 
 
-def _count(element, display: bool, names: set[str], counts: dict) -> None:
-    if element.tag in ("mstyle", "mtable") and element.get("displaystyle") in ("true", "false"):
-        display = element.get("displaystyle") == "true"
+def _count(element, display: bool, formula: tuple[set[str], bool], counts: dict) -> None:
+    names, matrices = formula
+    display = _style(element, display, matrices)
     children = list(element)
     if element.tag in _ROWS:
         for index, child in enumerate(children):
@@ -450,7 +464,7 @@ def _count(element, display: bool, names: set[str], counts: dict) -> None:
                 counts["display_limits_beside"] += 1
         if display and not text_style and _is_loose_script(child) and index > 0 and _is_limit_operator(children[index - 1], names):
             counts["display_limits_beside"] += 1
-        _count(child, display and not text_style, names, counts)
+        _count(child, display and not text_style, formula, counts)
 
 
 def _continues_number(children: list, index: int) -> bool:

@@ -116,6 +116,16 @@ def test_a_sum_in_a_fraction_of_a_display_keeps_its_limits_beside():
     assert "munder" not in _rewritten(inside, display="block")
 
 
+def test_a_sum_in_the_cases_of_a_display_keeps_its_limits_beside_and_one_in_an_aligned_display_does_not():
+    # TeX sets the cells of cases and pmatrix in text style; LaTeXML marks their table displaystyle="true"
+    table = ('<mrow><mi>f</mi><mo>=</mo><mrow><mo>{</mo><mtable columnspacing="5pt" displaystyle="true" rowspacing="0pt">'
+             '<mtr><mtd><mrow>' + SUM + '</mrow></mtd></mtr></mtable></mrow></mrow>')
+    cases = _rewritten(table, display="block", alttext=r"f=\begin{cases}\sum_{i=1}^{n}a\end{cases}")
+    assert "<msubsup><mo movablelimits=\"false\">∑</mo>" in cases and "munder" not in cases
+    aligned = _rewritten(table, display="block", alttext=r"f=\begin{aligned}\sum_{i=1}^{n}a\end{aligned}")
+    assert "<munderover><mo movablelimits=\"false\">∑</mo>" in aligned
+
+
 def test_limit_names_and_operatorname_star_take_their_limits_below_in_a_display():
     max_i = '<mrow><mi>max</mi><msub><mi></mi><mi>i</mi></msub><mi>x</mi></mrow>'
     assert _rewritten(max_i, display="block") == '<mrow><munder><mi>max</mi><mi>i</mi></munder><mi>x</mi></mrow>'
