@@ -321,14 +321,9 @@ class _Rewriter:
 _PROBABILITY = {"ℙ", "𝔼", "P", "E", "Pr"}
 
 
-def _given_bar() -> ET.Element:
-    text = ET.Element("mtext")
-    text.text = "\u00a0|\u00a0"
-    return text
-
-
 def _given_bars(children: list) -> list:
-    """P(A | B), E[X \\big| Y]: the bar (U+007C) is \\mid's, read "vertical bar" as _conditioning_bars makes it."""
+    """P(A | B), E[X \\big| Y]: the one bar (U+007C) is \\mid's; it becomes \\mid's glyph, which
+    _conditioning_bars then writes as speech should read it."""
     out = list(children)
     for index, child in enumerate(out[:-1]):
         base = child[0] if child.tag in ("msub", "msup", "msubsup", "munder") and len(child) else child
@@ -346,24 +341,29 @@ def _given_bars(children: list) -> list:
             elif text == "|" and depth == 1:
                 bars.append(position)
         if len(bars) == 1 and depth == 0:
-            out[bars[0]] = _given_bar()
+            out[bars[0]] = ET.Element("mo", dict(out[bars[0]].attrib))
+            out[bars[0]].text = "∣"
     return out
 
 
-def _conditioning_bars(root) -> bool:
-    """\\mid (U+2223, an <mo>) is read "divides" by speech engines; as text it is read "vertical bar".
-    It stays a bar with TeX's space around it (a relation: a thick space each side)."""
+def _conditioning_bars(element, script: bool = False) -> bool:
+    """\\mid (U+2223, an <mo>) is read "divides" by speech engines; as text, with spaces, it is read
+    "vertical bar". It keeps TeX's space around a relation: a thick space each side (a no-break space),
+    a narrow one in a script, where TeX puts none (a bare bar would be read "divides" again)."""
     changed = False
-    for parent in root.iter():
-        for index, child in enumerate(list(parent)):
-            if _mo_text(child) == "∣":
-                text = ET.Element("mtext", {k: v for k, v in child.attrib.items()
-                                            if k in ("mathsize", "mathcolor", "mathbackground")})
-                text.text = "\u00a0|\u00a0"
-                text.tail = child.tail
-                parent.remove(child)
-                parent.insert(index, text)
-                changed = True
+    for index, child in enumerate(list(element)):
+        if _mo_text(child) == "∣":
+            text = ET.Element("mtext", {k: v for k, v in child.attrib.items()
+                                        if k in ("mathsize", "mathcolor", "mathbackground")})
+            space = "\u202f" if script else "\u00a0"
+            text.text = f"{space}|{space}"
+            text.tail = child.tail
+            element.remove(child)
+            element.insert(index, text)
+            changed = True
+        else:
+            in_script = script or (element.tag in _SCRIPTS and index > 0)
+            changed = _conditioning_bars(child, in_script) or changed
     return changed
 
 

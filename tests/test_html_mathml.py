@@ -168,6 +168,14 @@ def test_the_conditioning_bar_is_a_bar_not_a_divides_sign():
     assert _rewritten(given) == '<mrow><mi>r</mi><mo stretchy="false">(</mo><mi>z</mi><mtext>\u00a0|\u00a0</mtext><mi>x</mi><mo stretchy="false">)</mo></mrow>'
 
 
+def test_a_conditioning_bar_in_a_subscript_has_narrow_spaces():
+    # \mathcal{D}_{Y\mid x}: TeX puts no space around a relation in a script
+    law = ('<mrow><mi class="ltx_font_mathcaligraphic">𝒟</mi><msub><mi></mi><mrow><mi>Y</mi>'
+           '<mo lspace="0em" rspace="0.167em">∣</mo><mi>x</mi></mrow></msub></mrow>')
+    assert _rewritten(law) == ('<mrow><msub><mi class="ltx_font_mathcaligraphic">𝒟</mi><mrow><mi>Y</mi>'
+                               '<mtext>\u202f|\u202f</mtext><mi>x</mi></mrow></msub></mrow>')
+
+
 def test_the_one_bar_of_an_expectation_is_a_conditioning_bar_and_an_absolute_value_stays():
     # \mathbb{E}\big[B(X)\,\big|\,X\big] and \mathbb{E}[|x|]
     given = ('<mrow><mi>𝔼</mi><mo maxsize="120%" minsize="120%">[</mo><mi>B</mi><mspace width="0.167em"></mspace>'
