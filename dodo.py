@@ -346,7 +346,7 @@ BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_
             rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
-HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py", "onepage.py")]
+HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "mathml.py", "permalinks.py", "onepage.py")]
 
 
 def _converted(doc):

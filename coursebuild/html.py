@@ -11,8 +11,9 @@ each step costs. Per document, in doit tasks:
 2. `htmlrefs`      for each page, the labels it quotes from other chapters, from their indexes
                    (NAME.refs.json, rewritten only when a quoted number or anchor changes).
 3. `htmlpost:NAME` the quoted references filled in, then latexmlpost (XML -> HTML5 + MathML), the
-                   figures placed, the permalinks added (coursebuild/permalinks.py) and the result
-                   checked: build/html/NAME.article.html.
+                   MathML given its structure (coursebuild/mathml.py), the figures placed, the
+                   permalinks added (coursebuild/permalinks.py) and the result checked:
+                   build/html/NAME.article.html.
 4. `html:NAME`     the page template around it (course, navigation, contents, version, revision
                    notice) -> dist/html/NAME.html, with the figures it shows beside it.
 
@@ -31,7 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from corelib import atomic
-from coursebuild import paths
+from coursebuild import mathml, paths
 from coursebuild.documents import FULL_NOTES
 from coursebuild.permalinks import add_permalinks
 
@@ -457,7 +458,8 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
         drop_solutions(root, source)
     images = images_in(root, source)
     article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
-    article = finish_article(article, source)
+    # latexmlpost's MathML follows TeX's tokens (--noparse): given the formula's structure here (coursebuild/mathml.py).
+    article = finish_article(mathml.rewrite(article), source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
 
