@@ -4,7 +4,7 @@
 
 For each page (as latexmlpost wrote it: a page of an edition built before the rewrite, or any page, which
 the rewrite then leaves as it is): its formulas, the median CPU time of the rewrite over N runs, and
-`mathml.defects` before and after (scripts without base, numbers in pieces, display limits beside).
+the structure counts of tests/html_quality.py before and after (scripts without base, numbers in pieces, display limits beside).
 Prints a Markdown table (recorded in docs/html.md, "Mathematics"); the baseline, LaTeXML's time on the
 same chapter, is bench/bench_html.py's.
 """
@@ -19,9 +19,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 from coursebuild import mathml  # noqa: E402
+from html_quality import page_structure  # noqa: E402
 
-KEYS = ("scripts_without_base", "split_numbers", "display_limits_beside")
+KEYS = ("detached_scripts", "split_numbers", "limits_beside")
 
 
 def measure(page: Path, repeat: int) -> dict:
@@ -32,7 +34,7 @@ def measure(page: Path, repeat: int) -> dict:
         rewritten = mathml.rewrite(html)
         times.append(time.process_time() - start)
     return {"page": page.name, "formulas": len(re.findall(r"<math\b", html)), "cpu": statistics.median(times),
-            "before": mathml.defects(html), "after": mathml.defects(rewritten)}
+            "before": page_structure(html), "after": page_structure(rewritten)}
 
 
 def main() -> None:

@@ -69,7 +69,7 @@ def structure(mathml: str) -> dict[str, int]:
       the script after its base, on nothing);
     - split_numbers: a number written as several <mn> (digits one by one, or a decimal point as an
       <mo> between two <mn>): each maximal run of such siblings counts once;
-    - limits_beside: in a display, a big operator (BIG_SYMBOLS, BIG_NAMES) with its limits as
+    - limits_beside: in display style (_rows), a big operator (BIG_SYMBOLS, BIG_NAMES) with its limits as
       scripts (msub/msup/msubsup, or detached scripts right after it) rather than below and above
       (munder/mover/munderover).
     """
@@ -77,9 +77,8 @@ def structure(mathml: str) -> dict[str, int]:
         root = ET.fromstring(mathml)
     except ET.ParseError as error:  # LaTeXML writes MathML as XML: anything else is a defect of its own
         raise ValueError(f"a formula that is not well-formed XML ({error}): {mathml[:120]}") from None
-    display = root.get("display") == "block"
     found = Counter(detached_scripts=0, split_numbers=0, limits_beside=0)
-    for parent in root.iter():
+    for parent, display in _rows(root, root.get("display") == "block"):
         children = list(parent)
         if _local(parent.tag) in ARGUMENTS:  # its children are its arguments, not a row to read on
             children = []
@@ -105,6 +104,16 @@ def structure(mathml: str) -> dict[str, int]:
                 run = 0
         found["split_numbers"] += run > 1
     return dict(found)
+
+
+def _rows(element, display: bool):
+    """Each element with whether it is in display style: as in TeX, a fraction's parts, scripts, limits and
+    roots are in text style, and so (counted as such, not to guess) is a table inside a formula: a matrix or
+    cases, whose limits TeX sets beside, or an aligned block, whose limits it sets below."""
+    yield element, display
+    inner = display and _local(element.tag) not in ARGUMENTS | {"mtable"}
+    for child in element:
+        yield from _rows(child, inner)
 
 
 def page_structure(page_html: str) -> dict[str, int]:
