@@ -346,7 +346,7 @@ BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_
             rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
-HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py", "onepage.py")]
+HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "permalinks.py", "onepage.py", "bibliography.py")]
 
 
 def _converted(doc):
@@ -398,7 +398,8 @@ def task_bibxml():
     """The bibliography for the HTML edition."""
     return {
         "actions": [(actions.convert_bibliography, [BIBLIOGRAPHY])],
-        "file_dep": BIBLIOGRAPHY,
+        # The links it gives identifiers (coursebuild/bibliography.py) are part of it.
+        "file_dep": [*BIBLIOGRAPHY, rel(paths.ROOT / "coursebuild" / "bibliography.py")],
         "targets": [rel(paths.HTML_BIBLIOGRAPHY)],
         "clean": True,
     }

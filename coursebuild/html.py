@@ -450,6 +450,8 @@ def finish_article(article: str, source: str) -> str:
 
 def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     """Step 3: the page's text, build/html/NAME.article.html (rewritten only if it changed)."""
+    from coursebuild import bibliography
+
     tree = _parse(paths.html_xml(xml_name))
     root = tree.getroot()
     link_external(root, json.loads(paths.html_refs(xml_name).read_text()), source)
@@ -457,7 +459,7 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
         drop_solutions(root, source)
     images = images_in(root, source)
     article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
-    article = finish_article(article, source)
+    article = finish_article(bibliography.name_back_links(article, bibliography.place_names(root)), source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
 
@@ -657,6 +659,12 @@ def convert_bibliography(bibliography: list[str]) -> None:
         if run.returncode != 0 or found or not out.is_file():
             raise HtmlError(f"{', '.join(bibliography) or 'bibliography'}: the bibliography's conversion failed\n  "
                             + "\n  ".join(found or [run.stderr.strip()]))
+        # arXiv ids and DOIs as links, links named by what they show (coursebuild/bibliography.py).
+        from coursebuild.bibliography import link_identifiers
+
+        tree = _parse(out)
+        link_identifiers(tree.getroot())
+        tree.write(out, encoding="utf-8", xml_declaration=True)
         atomic.write_bytes(target, out.read_bytes())
 
 
