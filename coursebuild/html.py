@@ -513,14 +513,14 @@ def _chapter_id(doc) -> str:
 
 def page_context(doc, s, docs: dict) -> dict:
     """What the template prints around a document's text: every value from the syllabus."""
-    from coursebuild import render, versions
+    from coursebuild import navigation, render, versions
     from coursebuild.tex import lectures_with
 
     def link(other, label):
         return {"href": other.dist_html.name, "label": label} if other.released else None
 
     ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
-           "next": None, "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
+           "next": None, "related": [], "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
            "version": versions.text(versions.read().get(doc.name)), "revised": revision_notice(doc.name)}
     if doc.kind == "chapter":
         chapter = s.chapter(doc.params["chapter"])
@@ -549,6 +549,8 @@ def page_context(doc, s, docs: dict) -> dict:
         due = s.due(sheet.id)
         if due:
             ctx["subtitle"].append(f"Due {render.long_date(due)}")
+        # Its solutions or its sheet, the chapters it covers, the sheets before and after it.
+        ctx.update(navigation.sheet_links(doc, s, docs))
     elif doc.kind == "notes":
         ctx["title"] = ctx["heading"] = "Lecture notes"
         shown = [c for c in s.chapters if docs[c.stem].released]
