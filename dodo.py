@@ -482,6 +482,7 @@ def task_html():
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
             "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), *HTML_CODE,
+                         rel(paths.ROOT / "coursebuild" / "navigation.py"),
                          rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
                          *sorted({rel(paths.html_figure(f)) for name in shows for f in PLAN.figures[name]}),
                          *sorted({rel(paths.html_image(p)) for name in shows for p in PLAN.images.get(name, [])}),

@@ -109,7 +109,7 @@ def _with_sections(link: Link, doc: Document, labels: tuple[str, str], numbers: 
     anchors = section_anchors(doc, labels)
     if not anchors:
         return link
-    ends = [{"label": f"Sec. {number}", "href": f"{link.html}#{anchor['id']}"}
+    ends = [{"label": f"Sec.\u00a0{number}", "href": f"{link.html}#{anchor['id']}"}
             for number, anchor in zip(numbers, anchors)]
     return replace(link, html=None, sections=tuple(ends[:1] if ends[0] == ends[1] else ends))
 
