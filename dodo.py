@@ -317,7 +317,9 @@ def task_page():
         "file_dep": [rel(paths.SYLLABUS), rel(paths.TEMPLATES / "index.html.j2"), rel(paths.TEMPLATES / "course.css"),
                      rel(paths.TEMPLATES / paths.HTML_CSS), rel(DOCS[FULL_NOTES].aux),
                      *[rel(d.pdf) for d in released], rel(paths.REVISIONS),
-                     *[rel(d.html) for d in [*PAGES, NOTES] if d.released and HTML_EDITION]],
+                     *[rel(d.html) for d in [*PAGES, NOTES] if d.released and HTML_EDITION],
+                     # The anchors of the sections a lecture names, on its chapter's page.
+                     *[rel(paths.html_labels(d.name)) for d in PAGES if d.kind == "chapter" and d.released and HTML_EDITION]],
         # It reads the final PDFs' sizes and page counts, and which changes PDFs exist.
         "task_dep": ["renumber", "changes", *(["html"] if HTML_EDITION else [])],
         "targets": [rel(paths.DIST / "index.html"), rel(paths.DIST / "course.css"), rel(paths.DIST / "course.ics"),
@@ -346,7 +348,8 @@ BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_
             rel(paths.HTML_DECLARED)]
 # What a page's text goes through after LaTeXML (references, figures, checks): a change to it
 # redoes the pages' last steps, not the conversions.
-HTML_CODE = [rel(paths.ROOT / "coursebuild" / name) for name in ("html.py", "mathml.py", "permalinks.py", "onepage.py")]
+HTML_CODE = [rel(paths.ROOT / "coursebuild" / name)
+             for name in ("html.py", "mathml.py", "permalinks.py", "onepage.py", "bibliography.py")]
 
 
 def _converted(doc):
@@ -398,7 +401,8 @@ def task_bibxml():
     """The bibliography for the HTML edition."""
     return {
         "actions": [(actions.convert_bibliography, [BIBLIOGRAPHY])],
-        "file_dep": BIBLIOGRAPHY,
+        # The links it gives identifiers (coursebuild/bibliography.py) are part of it.
+        "file_dep": [*BIBLIOGRAPHY, rel(paths.ROOT / "coursebuild" / "bibliography.py")],
         "targets": [rel(paths.HTML_BIBLIOGRAPHY)],
         "clean": True,
     }
@@ -462,6 +466,13 @@ def task_htmlpost():
     }
 
 
+def _linkable(doc):
+    """The pages a page may link (its neighbours; a sheet's solutions and the chapters it covers):
+    coursebuild/navigation.py links them only once they are released."""
+    kinds = {"chapter": {"chapter"}, "homework": {"chapter", "homework", "solutions"}}
+    return [d for d in PAGES if d.kind in kinds.get("homework" if doc.kind == "solutions" else doc.kind, ())]
+
+
 def task_html():
     """Each page of the HTML edition, in dist/html/ once released, with the figures it shows; and
     the page of all released chapters."""
@@ -472,12 +483,16 @@ def task_html():
             "doc": f"{doc.title} -> {rel(doc.html)}",
             "actions": [(actions.write_html_page, [doc.name])],
             "file_dep": [rel(paths.html_article(doc.name)), rel(paths.SYLLABUS), rel(paths.TEMPLATES / "page.html.j2"), *HTML_CODE,
+                         rel(paths.ROOT / "coursebuild" / "navigation.py"),
                          rel(paths.version_file(doc.name)), rel(paths.REVISIONS),
                          *sorted({rel(paths.html_figure(f)) for name in shows for f in PLAN.figures[name]}),
-                         *sorted({rel(paths.html_image(p)) for name in shows for p in PLAN.images.get(name, [])})],
+                         *sorted({rel(paths.html_image(p)) for name in shows for p in PLAN.images.get(name, [])}),
+                         # The numbers and anchors of the sections a sheet links.
+                         *[rel(paths.html_labels(d.name)) for d in _linkable(doc) if d.kind == "chapter" and doc.kind != "chapter"]],
             "targets": [rel(doc.html)],
             "uptodate": [config_changed({"released": doc.released, "repository": PLAN.repository,
-                                         "scripts": PLAN.scripts[doc.name]})],
+                                         "scripts": PLAN.scripts[doc.name],
+                                         "links": {d.name: d.released for d in _linkable(doc)}})],
             "clean": True,
         }
 

@@ -451,6 +451,8 @@ def finish_article(article: str, source: str) -> str:
 
 def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     """Step 3: the page's text, build/html/NAME.article.html (rewritten only if it changed)."""
+    from coursebuild import bibliography
+
     tree = _parse(paths.html_xml(xml_name))
     root = tree.getroot()
     link_external(root, json.loads(paths.html_refs(xml_name).read_text()), source)
@@ -459,7 +461,8 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     images = images_in(root, source)
     article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
     # latexmlpost's MathML follows TeX's tokens (--noparse): given the formula's structure here (coursebuild/mathml.py).
-    article = finish_article(mathml.rewrite(article), source)
+    article = bibliography.name_back_links(mathml.rewrite(article), bibliography.place_names(root))
+    article = finish_article(article, source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
 
@@ -513,14 +516,14 @@ def _chapter_id(doc) -> str:
 
 def page_context(doc, s, docs: dict) -> dict:
     """What the template prints around a document's text: every value from the syllabus."""
-    from coursebuild import render, versions
+    from coursebuild import navigation, render, versions
     from coursebuild.tex import lectures_with
 
     def link(other, label):
         return {"href": other.dist_html.name, "label": label} if other.released else None
 
     ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
-           "next": None, "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
+           "next": None, "related": [], "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
            "version": versions.text(versions.read().get(doc.name)), "revised": revision_notice(doc.name)}
     if doc.kind == "chapter":
         chapter = s.chapter(doc.params["chapter"])
@@ -549,6 +552,8 @@ def page_context(doc, s, docs: dict) -> dict:
         due = s.due(sheet.id)
         if due:
             ctx["subtitle"].append(f"Due {render.long_date(due)}")
+        # Its solutions or its sheet, the chapters it covers, the sheets before and after it.
+        ctx.update(navigation.sheet_links(doc, s, docs))
     elif doc.kind == "notes":
         ctx["title"] = ctx["heading"] = "Lecture notes"
         shown = [c for c in s.chapters if docs[c.stem].released]
@@ -659,6 +664,12 @@ def convert_bibliography(bibliography: list[str]) -> None:
         if run.returncode != 0 or found or not out.is_file():
             raise HtmlError(f"{', '.join(bibliography) or 'bibliography'}: the bibliography's conversion failed\n  "
                             + "\n  ".join(found or [run.stderr.strip()]))
+        # arXiv ids and DOIs as links, links named by what they show (coursebuild/bibliography.py).
+        from coursebuild.bibliography import link_identifiers
+
+        tree = _parse(out)
+        link_identifiers(tree.getroot())
+        tree.write(out, encoding="utf-8", xml_declaration=True)
         atomic.write_bytes(target, out.read_bytes())
 
 

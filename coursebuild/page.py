@@ -14,6 +14,7 @@ from pathlib import Path
 from corelib import atomic
 from coursebuild import html, paths, render
 from coursebuild.ics import CALENDAR_NAME, course_calendar, meetings_on
+from coursebuild.navigation import section_anchors, sections_label
 from coursebuild.documents import CHECKLIST, FULL_NOTES, Document, documents, solutions_name
 from coursebuild.release import decision_date, document_name, html_edition, preview, release_dates
 from coursebuild.syllabus import Syllabus, where
@@ -35,6 +36,9 @@ class Link:
     changes: str | None = None      # its "what changed" PDF
     html: str | None = None  # its page in the HTML edition, when it has one and is released
     due: dt.date | None = None  # a homework sheet's due date, when the schedule gives one
+    # A lecture's range of a chapter's sections: each end's place on the chapter's HTML page
+    # ({"label": "Sec. 3.1", "href": ...}), shown instead of the whole page's link.
+    sections: tuple = ()
 
 
 def human_size(size: int) -> str:
@@ -86,15 +90,28 @@ def schedule_rows(s: Syllabus, docs: dict[str, Document], numbers: dict[str, str
                     if missing:
                         key = ("schedule", index, "materials", m_index, "sections")
                         raise PageError(f"{where(key)}: no label {', '.join(missing)} in the full notes")
-                    label = f"Sec. {first} to {last} of chapter {chapter.number}: {chapter.title}"
+                    label = sections_label(first, last, chapter)
             elif m.kind == "homework":
                 label = f"Homework {s.sheet(m.ref).number}: {s.sheet(m.ref).title}"
             else:
                 label = f"Solutions to homework {s.sheet(m.ref).number}"
             link = _link(doc, label, m.kind, dates.get(name), revised)
+            if m.kind == "chapter" and m.sections and link.html:
+                link = _with_sections(link, doc, m.sections, (first, last))
             links.append(replace(link, due=m.due) if m.kind == "homework" else link)
         rows.append({"lecture": lecture, "links": links, "id": lecture_anchor(lecture.date)})
     return rows
+
+
+def _with_sections(link: Link, doc: Document, labels: tuple[str, str], numbers: tuple[str, str]) -> Link:
+    """A chapter's link that opens the lecture's first and last sections on its page (their
+    anchors from the page's labels index); the whole page's where the page lacks one of them."""
+    anchors = section_anchors(doc, labels)
+    if not anchors:
+        return link
+    ends = [{"label": f"Sec.\u00a0{number}", "href": f"{link.html}#{anchor['id']}"}
+            for number, anchor in zip(numbers, anchors)]
+    return replace(link, html=None, sections=tuple(ends[:1] if ends[0] == ends[1] else ends))
 
 
 def lecture_anchor(day: dt.date) -> str:
