@@ -13,7 +13,7 @@ edit (docs/html.md). What assembling changes in each chapter's text:
   on this page (renamed as above); links to anything else (a chapter not on the page, a figure)
   stay as they are.
 - **headings.** One level down, under the page's own <h1>: a chapter's title is an <h2>, its
-  sections <h3>, and its references an <h3> too, part of their chapter.
+  sections and references <h3> (a chapter's article nests them under its title: coursebuild/pagelayout.py).
 - LaTeXML's per-document metadata (`ltx_rdf`) is left out.
 """
 from __future__ import annotations
@@ -31,7 +31,6 @@ _ID = re.compile(r'(?<=\sid=")[^"]+(?=")')
 _HREF = re.compile(r'(?<=\shref=")[^"]*(?=")')
 _PAGE_LINK = re.compile(r"(?P<page>[A-Za-z0-9_.-]+)\.html(?:#(?P<fragment>.*))?")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_BIBLIOGRAPHY_TITLE = re.compile(r'(<section id="[^"]+" class="ltx_bibliography\b[^"]*">\s*<h)2(\b.*?</h)2>', re.S)
 _RDF = re.compile(r'<div class="ltx_rdf"[^>]*>\s*</div>\s*')
 
 
@@ -64,8 +63,7 @@ def _text(chapter: _Chapter, on_page: dict[str, _Chapter]) -> str:
     body = _RDF.sub("", chapter.body)
     body = _ID.sub(lambda m: chapter.renamed(m[0]), body)
     body = _HREF.sub(lambda m: _link(m[0], chapter, on_page), body)
-    body = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
-    return _BIBLIOGRAPHY_TITLE.sub(r"\g<1>3\g<2>3>", body)
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
 
 
 def assemble(articles: list[tuple[str, str]]) -> str:
