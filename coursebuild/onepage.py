@@ -8,7 +8,8 @@ edit (docs/html.md). What assembling changes in each chapter's text:
 - **ids.** A chapter's own ids (its chapter element's, `Ch2`, and those below it, `Ch2.S1`, `Ch2.E3`)
   are unique across chapters and stay as on the chapter's page, so that a permalink of either page
   names the same place. The ids LaTeXML numbers per document instead (its bibliography's `bib`,
-  `bib.L1`, `bib.bibN`) get the chapter's page name in front: `02-duality.bib.bib1`.
+  `bib.L1`, `bib.bibN`) get the chapter's own id in front: `Ch2.bib.bib1` (not its page's name,
+  `02-duality`: a <math> element's id is an XML name, which starts with a letter).
 - **links.** `#id` within a chapter and `NN-x.html#id` to another chapter on the page become `#id`
   on this page (renamed as above); links to anything else (a chapter not on the page, a figure)
   stay as they are.
@@ -46,7 +47,7 @@ class _Chapter:
 
     def renamed(self, ident: str) -> str:
         own = ident == self.top or ident.startswith(self.top + ".")
-        return ident if own else f"{self.name}.{ident}"
+        return ident if own else f"{self.top}.{ident}"
 
 
 def _link(href: str, chapter: _Chapter, on_page: dict[str, _Chapter]) -> str:
