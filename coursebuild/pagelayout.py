@@ -17,11 +17,11 @@ in a box that scrolls sideways when it is wider than the text (notes.css):
 The outer element scrolls; the inner one is what the keyboard reaches: a region named by its
 equations' numbers, or "Formula 3" (the page's third unnumbered one: number_boxes, when the page is
 written), as ARIA's pattern of a scrolling region has it and axe asks (a focusable element needs a
-role; regions need distinct names). notes.css hides the inner
-one (visibility: hidden, its content visible) when its box does not scroll (a scroll-state
-container query), so that only a box that scrolls is a Tab stop, and draws the focus ring around
-the box, never on <math>. A browser without scroll-state queries keeps every box a Tab stop
-(docs/html.md, "Phone and keyboard"). The equation tables are layout: role="presentation".
+role; regions need distinct names). notes.css hides the inner one (visibility: hidden, its content
+visible) while its box does not scroll (a scroll-state container query), so that only a box that
+scrolls is a Tab stop, and draws the focus ring around the box, never on <math>. A browser without
+scroll-state queries keeps every box a Tab stop (docs/html.md, "Phone and keyboard"). The equation
+tables are layout: role="presentation".
 """
 from __future__ import annotations
 
