@@ -34,6 +34,7 @@ from pathlib import Path
 from corelib import atomic
 from coursebuild import mathml, paths
 from coursebuild.documents import FULL_NOTES
+from coursebuild.pagelayout import headings_in_order, number_boxes, scroll_boxes
 from coursebuild.permalinks import add_permalinks
 
 LTX = "http://dlmf.nist.gov/LaTeXML"
@@ -289,7 +290,7 @@ _MISSING_IMG = re.compile(r'<img src="" id="([^"]+)" class="([^"]*)" alt="[^"]*"
 
 def place_figures(article: str, figures: dict[str, tuple[str, str]], source: str) -> str:
     """latexmlpost leaves the figures' images empty (it cannot measure an SVG without ImageMagick's
-    SVG reader): point each at its SVG beside the page, with its text alternative."""
+    SVG reader): point each at its SVG beside the page, with its text alternative, in a link to it."""
     from html import escape
 
     def image(m):
@@ -299,7 +300,10 @@ def place_figures(article: str, figures: dict[str, tuple[str, str]], source: str
         if not alt.strip():
             raise HtmlError(f"{source}: figure {name} has no text alternative (ALT in figgen/{name}.py)")
         classes = " ".join(c for c in m[2].split() if not c.startswith("ltx_missing"))
-        return f'<img src="figures/{name}.svg" id="{m[1]}" class="{classes}" alt="{escape(alt)}">'
+        # A tap (or click) opens the drawing full size, its labels as large as the reader zooms them;
+        # the link's name is the figure's text alternative.
+        return (f'<a class="course_figure_link" href="figures/{name}.svg">'
+                f'<img src="figures/{name}.svg" id="{m[1]}" class="{classes}" alt="{escape(alt)}"></a>')
 
     return _MISSING_IMG.sub(image, article)
 
@@ -424,22 +428,13 @@ _IMG = re.compile(r'<img src="figures/([A-Za-z0-9_]+)\.svg"')
 _IMAGE = re.compile(r'<img src="(images/[^"]+)"')
 
 
-# An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
-_LONG_INLINE = re.compile(r'<math id="[^"]+" class="ltx_Math" alttext="[^"]{40,}" display="inline"')
-
-
 def finish_article(article: str, source: str) -> str:
-    """Adjust LaTeXML's article for the page: one h1, scroll boxes a keyboard reaches, permalinks; then refuse
-    anything broken (an error box, a missing image, an unresolved label)."""
-    if 'class="ltx_title ltx_title_chapter"' in article:
-        # LaTeXML puts a chapter's title in <h2> and its sections in <h3>: one level up each,
-        # so that the page has one <h1> and no level is skipped.
-        article = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", article)
-    # A display too wide for the screen scrolls, and so do verbatim code and, on a phone, a long
-    # inline formula (notes.css): a keyboard must reach them to scroll them.
-    article = re.sub(r'<table (id="[^"]*" )?class="ltx_equation', r'<table tabindex="0" \1class="ltx_equation', article)
-    article = _LONG_INLINE.sub(r'\g<0> tabindex="0"', article)
-    article = article.replace('<pre class="ltx_verbatim', '<pre tabindex="0" class="ltx_verbatim')
+    """Adjust LaTeXML's article for the page: headings in order under one h1, scroll boxes (only those that
+    scroll are Tab stops: coursebuild/pagelayout.py), permalinks; then refuse anything broken (an error box,
+    a missing image, an unresolved label)."""
+    # A chapter's title is the page's <h1>; any other page's <h1> is the template's.
+    article = headings_in_order(article, top=1 if 'class="ltx_title ltx_title_chapter"' in article else 2)
+    article = scroll_boxes(article)
     # A link to itself in each heading, statement, numbered equation and figure (the ids are final here).
     article = add_permalinks(article)
     broken = _BROKEN.search(article)
@@ -600,7 +595,7 @@ def write_page(name: str, context: dict, target: str, withdraw: str | None) -> N
     if missing:
         raise HtmlError(f"{name}: no converted image {missing[0]} (./doit image)")
     # The article is LaTeXML's conversion of our own sources; the template escapes every syllabus value.
-    html = render.render_html("page.html.j2", article=Markup(article), contents=contents(article), **context)
+    html = number_boxes(render.render_html("page.html.j2", article=Markup(article), contents=contents(article), **context))
     target = Path(target)
     for figure in figures:
         dest = target.parent / "figures" / f"{figure}.svg"

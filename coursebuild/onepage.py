@@ -8,12 +8,13 @@ edit (docs/html.md). What assembling changes in each chapter's text:
 - **ids.** A chapter's own ids (its chapter element's, `Ch2`, and those below it, `Ch2.S1`, `Ch2.E3`)
   are unique across chapters and stay as on the chapter's page, so that a permalink of either page
   names the same place. The ids LaTeXML numbers per document instead (its bibliography's `bib`,
-  `bib.L1`, `bib.bibN`) get the chapter's page name in front: `02-duality.bib.bib1`.
+  `bib.L1`, `bib.bibN`) get the chapter's own id in front: `Ch2.bib.bib1` (not its page's name,
+  `02-duality`: a <math> element's id is an XML name, which starts with a letter).
 - **links.** `#id` within a chapter and `NN-x.html#id` to another chapter on the page become `#id`
   on this page (renamed as above); links to anything else (a chapter not on the page, a figure)
   stay as they are.
 - **headings.** One level down, under the page's own <h1>: a chapter's title is an <h2>, its
-  sections <h3>, and its references an <h3> too, part of their chapter.
+  sections and references <h3> (a chapter's article nests them under its title: coursebuild/pagelayout.py).
 - LaTeXML's per-document metadata (`ltx_rdf`) is left out.
 """
 from __future__ import annotations
@@ -31,7 +32,6 @@ _ID = re.compile(r'(?<=\sid=")[^"]+(?=")')
 _HREF = re.compile(r'(?<=\shref=")[^"]*(?=")')
 _PAGE_LINK = re.compile(r"(?P<page>[A-Za-z0-9_.-]+)\.html(?:#(?P<fragment>.*))?")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_BIBLIOGRAPHY_TITLE = re.compile(r'(<section id="[^"]+" class="ltx_bibliography\b[^"]*">\s*<h)2(\b.*?</h)2>', re.S)
 _RDF = re.compile(r'<div class="ltx_rdf"[^>]*>\s*</div>\s*')
 
 
@@ -47,7 +47,7 @@ class _Chapter:
 
     def renamed(self, ident: str) -> str:
         own = ident == self.top or ident.startswith(self.top + ".")
-        return ident if own else f"{self.name}.{ident}"
+        return ident if own else f"{self.top}.{ident}"
 
 
 def _link(href: str, chapter: _Chapter, on_page: dict[str, _Chapter]) -> str:
@@ -64,8 +64,7 @@ def _text(chapter: _Chapter, on_page: dict[str, _Chapter]) -> str:
     body = _RDF.sub("", chapter.body)
     body = _ID.sub(lambda m: chapter.renamed(m[0]), body)
     body = _HREF.sub(lambda m: _link(m[0], chapter, on_page), body)
-    body = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
-    return _BIBLIOGRAPHY_TITLE.sub(r"\g<1>3\g<2>3>", body)
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
 
 
 def assemble(articles: list[tuple[str, str]]) -> str:

@@ -200,3 +200,104 @@ def check_course_page(page: Path, shots: str | None = None) -> dict:
         finally:
             browser.close()
     return found
+
+
+# axe-core with every rule it has switched on (best practices, WCAG AAA's enhanced contrast, the
+# experimental ones): every violation, whatever its impact, as (rule, impact, how many, first element).
+AXE_EVERY_RULE = """() => axe.run(document, {resultTypes: ['violations'],
+    rules: Object.fromEntries(axe.getRules().map(r => [r.ruleId, {enabled: true}]))}).then(r => r.violations
+  .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)]))"""
+
+# What a reader sees of a page's layout (coursebuild/pagelayout.py, notes.css), in the window as it is:
+# - skips: headings that come more than one level below the one before them (the first may be an h1 or h2);
+# - math_tabindex: <math> elements with a tabindex;
+# - boxes: each scroll box (display, code, long inline formula) that is wider than its content area:
+#   [its kind, a cue (a background image), the number it shows (if any) and whether that number
+#   lies within the window and is what the window shows at its centre];
+# - inline, baseline: how many inline formulas there are, and each whose baseline lies off the text's,
+#   in px (an empty <mspace> in the formula against an empty inline block after it, both on the baseline);
+# - figures: each figure's image, and whether it is inside a link to its own SVG.
+LAYOUT = """(() => {
+  const found = {skips: [], math_tabindex: document.querySelectorAll('math[tabindex]').length, boxes: [],
+                 inline: 0, baseline: [], figures: []};
+  let before = 1;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const level = Number(h.tagName[1]);
+    if (level > before + 1) found.skips.push(`h${before} -> h${level}: ${h.textContent.trim().slice(0, 40)}`);
+    before = level; }
+  for (const box of document.querySelectorAll('.course_scroll')) {
+    if (box.scrollWidth <= box.clientWidth) continue;
+    box.scrollIntoView({block: 'center'});
+    const tag = box.querySelector('.ltx_tag_equation');
+    let number = null;
+    if (tag) { const r = tag.getBoundingClientRect();
+      const seen = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      number = [tag.textContent, r.left >= 0 && r.right <= window.innerWidth && !!seen && tag.contains(seen)]; }
+    found.boxes.push([box.classList[1], getComputedStyle(box).backgroundImage !== 'none', number]); }
+  for (const math of document.querySelectorAll('math:not([display="block"])')) {
+    if (math.closest('table.ltx_equation, table.ltx_equationgroup')) continue;
+    found.inline += 1;
+    const space = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mspace');
+    const mark = document.createElement('span');
+    mark.style.cssText = 'display: inline-block; width: 0; height: 0';
+    math.prepend(space);
+    const box = math.closest('.course_inline') || math;
+    box.after(mark);
+    const off = mark.getBoundingClientRect().bottom - space.getBoundingClientRect().bottom;
+    if (Math.abs(off) > 1) found.baseline.push([math.getAttribute('alttext'), Math.round(off * 10) / 10]);
+    space.remove(); mark.remove(); }
+  for (const img of document.querySelectorAll('img.course_figure')) {
+    const a = img.closest('a[href]');
+    found.figures.push([img.getAttribute('src'), !!a && a.getAttribute('href') === img.getAttribute('src')]); }
+  return found; })()"""
+
+# Where the Tab key goes, from the top of the page until it leaves the page: each stop as
+# [tag, class, href, whether it is a link, whether it is the keyboard's element of a box that scrolls].
+TAB_STOP = """(() => { const e = document.activeElement;
+  const box = e.classList.contains('course_scroll_focus') ? e.parentElement : null;
+  return [e.tagName.toLowerCase(), e.className, e.getAttribute('href'), e.matches('a[href]'),
+          !!box && box.scrollWidth > box.clientWidth]; })()"""
+
+
+def tab_stops(tab, limit: int = 400) -> list[list]:
+    """The page's Tab stops, in order (the Tab key until focus is back on the page's body)."""
+    tab.evaluate("document.activeElement && document.activeElement.blur()")
+    stops = []
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        stop = tab.evaluate(TAB_STOP)
+        if stop[0] == "body" or (stops and stop == stops[0]):
+            break
+        stops.append(stop)
+    return stops
+
+
+# The views every rule of axe and the layout are judged in: a phone in the dark scheme, a desktop in the light.
+LAYOUT_VIEWS = ((390, 844, "dark"), (1280, 800, "light"))
+
+
+def check_layout(pages: list[Path]) -> dict:
+    """page name -> view -> what a reader meets there: axe's violations with every rule (AXE_EVERY_RULE),
+    the layout (LAYOUT), the Tab stops (tab_stops) and the page's width against the window's."""
+    from playwright.sync_api import sync_playwright
+
+    axe = axe_source()
+    found: dict = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            for width, height, scheme in LAYOUT_VIEWS:
+                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                for page in pages:
+                    tab.goto(page.as_uri())
+                    view = found.setdefault(page.name, {})[f"{width}px {scheme}"] = {}
+                    view["layout"] = tab.evaluate(LAYOUT)
+                    view["tab_stops"] = tab_stops(tab)
+                    view["page_width"] = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                    tab.add_script_tag(content=axe)
+                    view["axe"] = tab.evaluate(AXE_EVERY_RULE)
+                tab.close()
+        finally:
+            browser.close()
+    return found

@@ -76,7 +76,8 @@ def test_a_page_that_would_show_an_error_is_refused(marker):
 def test_a_figure_without_a_text_alternative_is_refused():
     article = '<article><img src="" id="F1.g1" class="ltx_graphics ltx_missing ltx_missing_image" alt="x"></article>'
     placed = edition.place_figures(article, {"F1.g1": ("spectra", "A histogram.")}, "x.tex")
-    assert placed == '<article><img src="figures/spectra.svg" id="F1.g1" class="ltx_graphics" alt="A histogram."></article>'
+    assert placed == ('<article><a class="course_figure_link" href="figures/spectra.svg"><img src="figures/spectra.svg" '
+                      'id="F1.g1" class="ltx_graphics" alt="A histogram."></a></article>')
     with pytest.raises(edition.HtmlError, match="figure spectra has no text alternative"):
         edition.place_figures(article, {"F1.g1": ("spectra", " ")}, "x.tex")
 
@@ -86,8 +87,8 @@ def _chapter_article(number: int, body: str) -> str:
     return (f'<article class="ltx_document"><section id="Ch{number}" class="ltx_chapter">'
             f'<h1 class="ltx_title ltx_title_chapter">Chapter {number}</h1><section id="Ch{number}.S1" class="ltx_section">'
             f'<h2 class="ltx_title ltx_title_section">{number}.1</h2>{body}</section></section>'
-            '<section id="bib" class="ltx_bibliography"><h1 class="ltx_title ltx_title_bibliography">References</h1>'
-            '<ul id="bib.L1"><li id="bib.bib1">A book</li></ul></section>'
+            '<section id="bib" class="ltx_bibliography"><h2 class="ltx_title ltx_title_bibliography">References</h2>'
+            '<ul id="bib.L1"><li id="bib.bib1">A book on <math id="bib.m1" display="inline"><mi>ε</mi></math></li></ul></section>'
             '<div class="ltx_rdf" about="" property="dcterms:title" content="x"></div></article>')
 
 
@@ -103,10 +104,12 @@ def test_the_notes_on_one_page_keep_each_chapter_s_ids_and_rename_those_that_rep
     page = onepage.assemble([("01-a", first), ("02-b", second)])
     ids = re.findall(r' id="([^"]+)"', page)
     assert [i for i, n in Counter(ids).items() if n > 1] == []
-    # A chapter's own ids stay; the bibliography's get the chapter's page name; links follow them.
-    assert {"Ch1", "Ch1.S1", "Ch2.S1.p1", "01-a.bib.bib1", "02-b.bib.bib1", "02-b.bib.L1"} <= set(ids)
+    # A chapter's own ids stay; the bibliography's get the chapter's id (an XML name, as a <math>'s id
+    # must be: the page's name may start with a digit); links follow them.
+    assert {"Ch1", "Ch1.S1", "Ch2.S1.p1", "Ch1.bib.bib1", "Ch2.bib.bib1", "Ch2.bib.L1", "Ch2.bib.m1"} <= set(ids)
+    assert all(re.match(r"[A-Za-z_]", i) for i in ids), ids
     hrefs = re.findall(r' href="([^"]+)"', page)
-    assert hrefs == ["#01-a.bib.bib1", "#Ch1.S1", "#Ch1.S1", "#Ch1", "09-z.html#Ch9.E1", "#02-b.bib.bib1"]
+    assert hrefs == ["#Ch1.bib.bib1", "#Ch1.S1", "#Ch1.S1", "#Ch1", "09-z.html#Ch9.E1", "#Ch2.bib.bib1"]
     assert 'src="figures/f.svg"' in page and "ltx_rdf" not in page
     # One level below the page's <h1>: chapters <h2>, sections and each chapter's references <h3>.
     assert re.findall(r"<h(\d) class=\"ltx_title ltx_title_(\w+)", page) == [
@@ -115,6 +118,48 @@ def test_the_notes_on_one_page_keep_each_chapter_s_ids_and_rename_those_that_rep
     # Two chapters that would give one id twice are refused, with the id and the chapters.
     with pytest.raises(edition.HtmlError, match="id 'Ch1' would be given twice \\(in 01-a, 02-b\\)"):
         onepage.assemble([("01-a", first), ("02-b", first)])
+
+
+def _levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+def test_headings_nest_as_the_text_does_and_never_skip_a_level():
+    """LaTeXML's levels (statements and proofs <h6>, a \\paragraph <h4>) nested under the title they follow."""
+    # A chapter as latexmlpost writes it: its title <h2>, sections <h3>, a paragraph, statements, references.
+    chapter = ('<h2 class="ltx_title ltx_title_chapter">C</h2><h3 class="ltx_title ltx_title_section">S</h3>'
+               '<h6 class="ltx_title ltx_title_theorem">Theorem</h6><h6 class="ltx_title ltx_title_proof">Proof</h6>'
+               '<h4 class="ltx_title ltx_title_paragraph">P</h4><h6 class="ltx_title ltx_title_theorem">Remark</h6>'
+               '<h3 class="ltx_title ltx_title_section">T</h3><h2 class="ltx_title ltx_title_bibliography">R</h2>')
+    assert _levels(edition.finish_article(f"<article>{chapter}</article>", "x.tex")) == [1, 2, 3, 3, 3, 4, 2, 2]
+    # A sheet: the template's <h1>, then its exercises and solutions, and references LaTeXML makes an <h1>.
+    sheet = '<h6 class="ltx_title">Exercise 1</h6><h6 class="ltx_title">Solution</h6><h1 class="ltx_title">R</h1>'
+    assert _levels(edition.finish_article(f"<article>{sheet}</article>", "x.tex")) == [2, 2, 2]
+
+
+def test_displays_code_and_long_formulas_scroll_in_boxes_that_hold_the_keyboard_s_stop():
+    """No tabindex on <math> nor on LaTeXML's layout tables (role="presentation"): the box's inner
+    element is the Tab stop (notes.css hides it while the box fits), a region named after its
+    equations' numbers, or numbered on its page."""
+    from coursebuild.pagelayout import number_boxes
+
+    number = '<span class="ltx_tag ltx_tag_equation ltx_align_right">(1.2)</span>'
+    long_tex = "x_1 + x_2 + x_3 + x_4 + x_5 + x_6 + x_7 + x_8"
+    article = (f'<article><table id="E1" class="ltx_equation ltx_eqn_table"><tr><td>{number}</td></tr></table>'
+               '<table class="ltx_equation ltx_eqn_table"><tr><td>y</td></tr></table>'
+               f'<p><math id="m1" class="ltx_Math" alttext="{long_tex}" display="inline"><mi>x</mi></math> and '
+               '<math id="m2" class="ltx_Math" alttext="x" display="inline"><mi>x</mi></math></p>'
+               '<pre class="ltx_verbatim">run</pre></article>')
+    page = number_boxes(edition.finish_article(article, "x.tex"))
+    assert "tabindex" not in re.sub(r'<(div|span) class="course_scroll_focus" tabindex="0"', "", page)
+    focus = '<{0} class="course_scroll_focus" tabindex="0" role="region" aria-label="{1}">'
+    assert (f'<div class="course_scroll course_display">{focus.format("div", "Equation (1.2)")}'
+            '<table role="presentation" id="E1" class="ltx_equation') in page
+    assert f'{focus.format("div", "Formula 1")}<table role="presentation" class="ltx_equation' in page
+    assert (f'<span class="course_scroll course_inline">{focus.format("span", "Formula 2")}<math id="m1"' in page
+            and '</math></span></span> and <math id="m2"' in page)
+    assert f'<div class="course_scroll course_code">{focus.format("div", "Code 1")}<pre class="ltx_verbatim">' in page
+    assert page.count("course_scroll_focus") == 4
 
 
 # ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from browser import AXE_SERIOUS, axe_source, check_pages, html_pages, launch
+from coursebuild.pagelayout import scroll_boxes
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +29,9 @@ def test_the_overflow_check_sees_a_formula_too_wide_for_a_phone(tmp_path):
 
     css = (ROOT / "templates" / "notes.css").read_text()
     wide = "<math><mi>x</mi>" + "<mo>+</mo><mi>y</mi>" * 120 + "</math>"
+    boxed = scroll_boxes(f'<table class="ltx_equation"><tr><td>{wide}</td></tr></table>')
     pages = {"bare": f"<!DOCTYPE html><html lang=en><title>t</title><p>{wide.replace('<math>', '<math display=block>')}</p>",
-             "styled": f"<!DOCTYPE html><html lang=en><title>t</title><style>{css}</style><main>"
-                       f"<table tabindex=0 class=ltx_equation><tr><td>{wide}</td></tr></table></main>"}
+             "styled": f"<!DOCTYPE html><html lang=en><title>t</title><style>{css}</style><main>{boxed}</main>"}
     found = {}
     with sync_playwright() as p:
         browser = launch(p)
