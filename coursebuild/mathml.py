@@ -13,7 +13,8 @@ each formula the structure TeX gave it, with the same glyphs (docs/html.md, "Mat
 3. in display style, big operators and limit-like names with their limits below and above;
 4. multi-letter upright names as one identifier, and function application (U+2061) between a
    function's name and its argument;
-5. the conditioning bar `\\mid` as text, so that speech says "vertical bar", not "divides".
+5. the conditioning bar `\\mid` as text, so that speech says "vertical bar", not "divides";
+6. no `mathvariant="normal"` on a one-character identifier that is upright anyway (`\\ell`, `\\infty`).
 
 Only the inside of each `<math>` changes: its start tag (id, alttext, tabindex) and everything outside
 it are kept byte for byte, and a formula the rules leave alone is kept as written.
@@ -66,6 +67,20 @@ def _is_loose_script(element) -> bool:
     return element.tag in ("msub", "msup", "msubsup") and len(element) >= 2 and _is_empty_base(element[0])
 
 
+# The characters a one-character <mi> draws in italic (MathML Core's italic mapping, `math-auto`): Latin
+# and Greek letters, dotless i and j, nabla, partial and the Greek variants.
+_ITALIC_BY_DEFAULT = re.compile("[A-Za-z\u0131\u0237\u0391-\u03A9\u03B1-\u03C9\u03D1\u03D5\u03D6\u03F0\u03F1"
+                                "\u03F4\u03F5\u2202\u2207]")
+
+
+def _needless_normal(element) -> bool:
+    """mathvariant="normal" on a one-character <mi> that is upright anyway (\\ell, \\infty, \\emptyset):
+    LaTeXML writes it, it changes nothing on screen, and speech engines say "normal" before the symbol."""
+    text = element.text or ""
+    return (element.tag == "mi" and element.get("mathvariant") == "normal" and len(element) == 0
+            and len(text) == 1 and not _ITALIC_BY_DEFAULT.match(text))
+
+
 def _mo_text(element) -> str | None:
     return (element.text or "").strip() if element.tag == "mo" and len(element) == 0 else None
 
@@ -102,6 +117,9 @@ class _Rewriter:
     def walk(self, element, display: bool) -> None:
         if self._spelled_name(element) is not None:
             return  # \operatorname{...}'s letters: the row around it makes them one identifier
+        if _needless_normal(element):
+            del element.attrib["mathvariant"]
+            self.changed = True
         display = _style(element, display, self.matrices)
         for index, child in enumerate(element):
             # Scripts, a fraction's parts and a root's index are in text style in TeX.

@@ -187,6 +187,14 @@ def test_the_one_bar_of_an_expectation_is_a_conditioning_bar_and_an_absolute_val
     assert _rewritten(absolute) == absolute
 
 
+def test_normal_is_dropped_only_where_the_symbol_is_upright_anyway():
+    # \ell_2 and \infty: upright whatever the attribute says; \Delta and \mathrm{d}: italic without it
+    assert _rewritten('<mrow><mi mathvariant="normal">ℓ</mi><msub><mi></mi><mn>2</mn></msub></mrow>') == '<mrow><msub><mi>ℓ</mi><mn>2</mn></msub></mrow>'
+    assert _rewritten('<mi mathvariant="normal">∞</mi>') == '<mi>∞</mi>'
+    for upright in ('<mi mathvariant="normal">Δ</mi>', '<mi mathvariant="normal">d</mi>', '<mi mathvariant="normal">∇</mi>'):
+        assert _rewritten(upright) == upright
+
+
 # ------------------------------------------------------------------------------------------
 # The page around the formulas
 
