@@ -32,23 +32,57 @@ def copy_project(dest: Path) -> Path:
 
 
 _QUICK: dict = {}
+# The folder that the test processes of this run share (set by the session fixture below).
+_RUN_TEMP: list[Path] = []
 
 
-def quick_data(name: str):
-    """(arrays, meta) of a figure in quick mode, once per test session.
+def run_temp(tmp_path_factory) -> Path:
+    """The temporary folder of this pytest run, the same for all of its xdist workers."""
+    return tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
+        else tmp_path_factory.getbasetemp()
 
-    The build's own quick-mode data when it is current with the code (its recorded hash says so):
-    what the PDFs are drawn from, and what the determinism test then recomputes and compares;
-    otherwise computed here on the CPU. Each caller gets its own copy of the arrays.
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_run_temp(tmp_path_factory):
+    _RUN_TEMP[:] = [run_temp(tmp_path_factory)]
+
+
+def _run_quick_data(name: str):
+    """A figure's quick-mode data computed once per test run, whatever the number of workers.
+
+    The first process to need it computes it under a lock and saves it, with its hash, in the run's
+    shared folder (figgen's own store, laid out as figures/data); the others wait for it and read it.
+    Every course test file that reads a figure computed it itself before: some 28 s of CPU per
+    process for the figures drawn from committed full-mode data, which the build does not compute.
     """
+    import fcntl
+
     from figgen.core import status, store
     from figgen.core.runner import run_compute
 
+    if not _RUN_TEMP:  # outside a test session
+        return run_compute(name, "quick", device="cpu")
+    directory = _RUN_TEMP[0] / "quick-data"
+    directory.mkdir(exist_ok=True)
+    with open(directory / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not status.is_current(name, "quick", directory):
+            store.save(name, "quick", *run_compute(name, "quick", device="cpu"), directory)
+    return store.load(name, "quick", directory)
+
+
+def quick_data(name: str):
+    """(arrays, meta) of a figure in quick mode, once per test run.
+
+    The build's own quick-mode data when it is current with the code (its recorded hash says so):
+    what the PDFs are drawn from, and what the determinism test then recomputes and compares;
+    otherwise computed on the CPU once for all the run's processes (_run_quick_data). Each caller
+    gets its own copy of the arrays.
+    """
+    from figgen.core import status, store
+
     if name not in _QUICK:
-        if status.is_current(name, "quick"):
-            _QUICK[name] = store.load(name, "quick")
-        else:
-            _QUICK[name] = run_compute(name, "quick", device="cpu")
+        _QUICK[name] = store.load(name, "quick") if status.is_current(name, "quick") else _run_quick_data(name)
     import copy
 
     return copy.deepcopy(_QUICK[name])
@@ -331,8 +365,7 @@ def built_once(tmp_path_factory, name: str, sources: Path) -> Course:
     """
     import fcntl
 
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
-        else tmp_path_factory.getbasetemp()
+    shared = run_temp(tmp_path_factory)
     root, done = shared / name, shared / f"{name}.built"
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
