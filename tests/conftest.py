@@ -36,47 +36,38 @@ def copy_project(dest: Path) -> Path:
 SHARED_BUILDS = ("fixture_course", "elsewhere_course")
 
 
-def work_unit(item) -> str:
-    """What one xdist worker runs as a whole under `--dist loadgroup` (coursebuild/testrun.py): the
-    group a test's xdist_group marker names, else its file (so that a file's module fixtures are
-    made once, as under --dist loadfile)."""
-    marks = [m.args[0] if m.args else m.kwargs.get("name", "default") for m in item.iter_markers("xdist_group")]
-    return "_".join(sorted(map(str, marks))) if marks else item.nodeid.split("::")[0]
+def _file_order(files: dict[str, list]) -> list[str]:
+    """The order the xdist workers take the test files in (`--dist loadfile`: the next file goes to
+    the worker that is free): the heavy ones first, so that the cheap ones even out the end of the run.
 
-
-def _unit_order(units: dict[str, list]) -> list[str]:
-    """The order the workers take the units in (xdist hands out the next one to the worker that
-    is free): the heavy ones first, so that the cheap ones even out the end of the run.
-
-    1. the first unit that asks for the fixture course, so that one worker builds it at once;
-    2. the heavy units that do not ask for it (slow-marked, or building a course of their own): the
+    1. the first file that asks for the fixture course, so that one worker builds it at once;
+    2. the heavy files that do not ask for it (slow-marked, or building a course of their own): the
        other worker runs them meanwhile instead of waiting for that build;
-    3. the other heavy units (slow, or on a course build);
-    4. the rest, quick unit tests, in collection order.
+    3. the other heavy files (slow, or on a course build);
+    4. the rest, quick unit tests.
+    Within each, the order of collection.
     """
-    def needs(unit, names):
-        return any(name in getattr(item, "fixturenames", ()) for item in units[unit] for name in names)
+    def needs(path, names):
+        return any(name in getattr(item, "fixturenames", ()) for item in files[path] for name in names)
 
-    def heavy(unit):
-        return needs(unit, (*SHARED_BUILDS, "built_course")) or any(item.get_closest_marker("slow") for item in units[unit])
+    def heavy(path):
+        return needs(path, (*SHARED_BUILDS, "built_course")) or any(item.get_closest_marker("slow") for item in files[path])
 
-    first = next((u for u in units if needs(u, ("fixture_course",))), None)
-    rank = {u: (0 if u == first else 1 if heavy(u) and not needs(u, ("fixture_course",))
-                else 2 if heavy(u) else 3) for u in units}
-    return sorted(units, key=lambda u: rank[u])  # stable: collection order within a rank
+    first = next((f for f in files if needs(f, ("fixture_course",))), None)
+    rank = {f: (0 if f == first else 1 if heavy(f) and not needs(f, ("fixture_course",))
+                else 2 if heavy(f) else 3) for f in files}
+    return sorted(files, key=lambda f: rank[f])  # stable: collection order within a rank
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Each test named with its work unit, and the units in _unit_order (which `./doit test` keeps,
-    with --no-loadscope-reorder: xdist would otherwise order them by their number of tests, which
-    put the costliest files, a test or two each, last, one worker finishing alone)."""
-    units: dict[str, list] = {}
+    """The test files in _file_order, which `./doit test` keeps (--no-loadscope-reorder): xdist's
+    own order, by number of tests, put the costliest files (a test or two each) last, one worker
+    finishing alone. (A file at a time, not xdist_group's groups: with pytest 9, xdist 3.8 can no
+    longer mark a test's group, so --dist loadgroup hands out single tests.)"""
+    files: dict[str, list] = {}
     for item in items:
-        units.setdefault(work_unit(item), []).append(item)
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(work_unit(item)))
-    items[:] = [item for unit in _unit_order(units) for item in units[unit]]
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    items[:] = [item for path in _file_order(files) for item in files[path]]
 
 
 _QUICK: dict = {}
