@@ -33,7 +33,9 @@ def copy_project(dest: Path) -> Path:
 
 # Fixtures whose first use builds a course (a clean build of seconds of CPU), shared by every test
 # process of the run (built_once): the other processes wait for that build.
-SHARED_BUILDS = ("fixture_course", "elsewhere_course")
+SHARED_BUILDS = ("fixture_course", "elsewhere_course", "built_course")
+# Fixtures that give a test a private copy of the built fixture course, to edit and build again.
+PRIVATE_COPIES = ("fixture_copy", "fixture_copy_html")
 
 
 def _file_order(files: dict[str, list]) -> list[str]:
@@ -41,22 +43,33 @@ def _file_order(files: dict[str, list]) -> list[str]:
     the worker that is free): the heavy ones first, so that the cheap ones even out the end of the run.
 
     1. the first file that asks for the fixture course, so that one worker builds it at once;
-    2. the heavy files that do not ask for it (slow-marked, or building a course of their own): the
-       other worker runs them meanwhile instead of waiting for that build;
-    3. the other heavy files (slow, or on a course build);
-    4. the rest, quick unit tests.
-    Within each, the order of collection.
+    2. the heavy files (slow-marked, or on a course build) that do not ask for it: the other worker
+       runs them meanwhile instead of waiting for that build;
+    3. the other heavy files;
+    4. the rest, quick unit tests, in the order of collection.
+    Within 2 and 3, the files with the most builds of their own first (own_builds).
     """
+    def needs_any(item, names):
+        return any(name in getattr(item, "fixturenames", ()) for name in names)
+
     def needs(path, names):
-        return any(name in getattr(item, "fixturenames", ()) for item in files[path] for name in names)
+        return any(needs_any(item, names) for item in files[path])
 
     def heavy(path):
-        return needs(path, (*SHARED_BUILDS, "built_course")) or any(item.get_closest_marker("slow") for item in files[path])
+        return needs(path, SHARED_BUILDS) or any(item.get_closest_marker("slow") for item in files[path])
+
+    def own_builds(path):
+        """Its tests that build on a private copy, or build or compute on their own (slow, and on
+        no shared build): what most of a heavy file's time goes to."""
+        return sum(bool(set(getattr(item, "fixturenames", ())) & set(PRIVATE_COPIES))
+                   or (item.get_closest_marker("slow") is not None and not needs_any(item, SHARED_BUILDS))
+                   for item in files[path])
 
     first = next((f for f in files if needs(f, ("fixture_course",))), None)
     rank = {f: (0 if f == first else 1 if heavy(f) and not needs(f, ("fixture_course",))
                 else 2 if heavy(f) else 3) for f in files}
-    return sorted(files, key=lambda f: rank[f])  # stable: collection order within a rank
+    # Stable: collection order among equals.
+    return sorted(files, key=lambda f: (rank[f], -own_builds(f) if rank[f] < 3 else 0))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -41,3 +41,17 @@ def test_the_costly_files_go_first_and_the_shared_build_leads():
 def test_without_the_fixture_course_the_heavy_files_still_lead():
     assert order(FakeItem("tests/test_a.py::test_1"), FakeItem("tests/test_b.py::test_2", slow=True)) == \
         ["tests/test_b.py", "tests/test_a.py"]
+
+
+def test_among_heavy_files_those_with_more_builds_of_their_own_go_first():
+    copy = ("fixture_copy", "fixture_course")
+    files = order(FakeItem("tests/test_lead.py::test_0", fixtures=("fixture_course",)),
+                  FakeItem("tests/test_one.py::test_1", fixtures=copy),
+                  FakeItem("tests/test_reads.py::test_1", fixtures=("fixture_course",), slow=True),
+                  FakeItem("tests/test_two.py::test_1", fixtures=copy),
+                  FakeItem("tests/test_two.py::test_2", fixtures=("fixture_copy_html", "fixture_course")),
+                  FakeItem("tests/test_rerun.py::test_1", slow=True),
+                  FakeItem("tests/test_rerun.py::test_2", slow=True),
+                  FakeItem("tests/test_shared.py::test_1", fixtures=("elsewhere_course",), slow=True))
+    assert files == ["tests/test_lead.py", "tests/test_rerun.py", "tests/test_shared.py",
+                     "tests/test_two.py", "tests/test_one.py", "tests/test_reads.py"]
