@@ -62,13 +62,15 @@ def build() -> dict[str, str]:
 def run(pytest_args: list[str]) -> bool:
     """pytest on tests/ after the build; False when the build or a test failed.
 
-    Test files run on every core (pytest-xdist), a file per worker so that each file's figures
-    are computed once; `./doit test -n 1` (or any -n) overrides.
+    Test files run on every core (pytest-xdist), a file per worker so that each file's module
+    fixtures are made once, in the order tests/conftest.py gives them: the costliest first (xdist's
+    own order is by number of tests). `./doit test -n 1` (or any -n)
+    overrides.
     """
     failed = build()
     env = {**os.environ, "COURSE_BUILT_BY_DOIT": "1", "COURSE_BUILD_FAILURES": str(FAILURES)}
     workers = [] if any(a == "-n" or a.startswith("-n") for a in pytest_args) else \
-        ["-n", str(os.cpu_count() or 1), "--dist", "loadfile"]
+        ["-n", str(os.cpu_count() or 1), "--dist", "loadfile", "--no-loadscope-reorder"]
     # `./doit test tests/test_build.py` runs that file; without a path, the whole of tests/.
     named = any(not a.startswith("-") and (paths.ROOT / a.split("::")[0]).exists() for a in pytest_args)
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-ra", *workers, *([] if named else ["tests"]),

@@ -31,24 +31,110 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-_QUICK: dict = {}
+# Fixtures whose first use builds a course (a clean build of seconds of CPU), shared by every test
+# process of the run (built_once): the other processes wait for that build.
+SHARED_BUILDS = ("fixture_course", "elsewhere_course", "built_course")
+# Fixtures that give a test a private copy of the built fixture course, to edit and build again.
+PRIVATE_COPIES = ("fixture_copy", "fixture_copy_html")
 
 
-def quick_data(name: str):
-    """(arrays, meta) of a figure in quick mode, once per test session.
+def _file_order(files: dict[str, list]) -> list[str]:
+    """The order the xdist workers take the test files in (`--dist loadfile`: the next file goes to
+    the worker that is free): the heavy ones first, so that the cheap ones even out the end of the run.
 
-    The build's own quick-mode data when it is current with the code (its recorded hash says so):
-    what the PDFs are drawn from, and what the determinism test then recomputes and compares;
-    otherwise computed here on the CPU. Each caller gets its own copy of the arrays.
+    1. the first file that asks for the fixture course, so that one worker builds it at once;
+    2. the heavy files (slow-marked, or on a course build) that do not ask for it: the other worker
+       runs them meanwhile instead of waiting for that build;
+    3. the other heavy files;
+    4. the rest, quick unit tests, in the order of collection.
+    Within 2 and 3, the files with the most builds of their own first (own_builds).
     """
+    def needs_any(item, names):
+        return any(name in getattr(item, "fixturenames", ()) for name in names)
+
+    def needs(path, names):
+        return any(needs_any(item, names) for item in files[path])
+
+    def heavy(path):
+        return needs(path, SHARED_BUILDS) or any(item.get_closest_marker("slow") for item in files[path])
+
+    def own_builds(path):
+        """Its tests that build on a private copy, or build or compute on their own (slow, and on
+        no shared build): what most of a heavy file's time goes to."""
+        return sum(bool(set(getattr(item, "fixturenames", ())) & set(PRIVATE_COPIES))
+                   or (item.get_closest_marker("slow") is not None and not needs_any(item, SHARED_BUILDS))
+                   for item in files[path])
+
+    first = next((f for f in files if needs(f, ("fixture_course",))), None)
+    rank = {f: (0 if f == first else 1 if heavy(f) and not needs(f, ("fixture_course",))
+                else 2 if heavy(f) else 3) for f in files}
+    # Stable: collection order among equals.
+    return sorted(files, key=lambda f: (rank[f], -own_builds(f) if rank[f] < 3 else 0))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The test files in _file_order, which `./doit test` keeps (--no-loadscope-reorder): xdist's
+    own order, by number of tests, put the costliest files (a test or two each) last, one worker
+    finishing alone. (A file at a time, not xdist_group's groups: with pytest 9, xdist 3.8 can no
+    longer mark a test's group, so --dist loadgroup hands out single tests.)"""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    items[:] = [item for path in _file_order(files) for item in files[path]]
+
+
+_QUICK: dict = {}
+# The folder that the test processes of this run share (set by the session fixture below).
+_RUN_TEMP: list[Path] = []
+
+
+def run_temp(tmp_path_factory) -> Path:
+    """The temporary folder of this pytest run, the same for all of its xdist workers."""
+    return tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
+        else tmp_path_factory.getbasetemp()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_run_temp(tmp_path_factory):
+    _RUN_TEMP[:] = [run_temp(tmp_path_factory)]
+
+
+def _run_quick_data(name: str):
+    """A figure's quick-mode data computed once per test run, whatever the number of workers.
+
+    The first process to need it computes it under a lock and saves it, with its hash, in the run's
+    shared folder (figgen's own store, laid out as figures/data); the others wait for it and read it.
+    Every course test file that reads a figure computed it itself before: some 28 s of CPU per
+    process for the figures drawn from committed full-mode data, which the build does not compute.
+    """
+    import fcntl
+
     from figgen.core import status, store
     from figgen.core.runner import run_compute
 
+    if not _RUN_TEMP:  # outside a test session
+        return run_compute(name, "quick", device="cpu")
+    directory = _RUN_TEMP[0] / "quick-data"
+    directory.mkdir(exist_ok=True)
+    with open(directory / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not status.is_current(name, "quick", directory):
+            store.save(name, "quick", *run_compute(name, "quick", device="cpu"), directory)
+    return store.load(name, "quick", directory)
+
+
+def quick_data(name: str):
+    """(arrays, meta) of a figure in quick mode, once per test run.
+
+    The build's own quick-mode data when it is current with the code (its recorded hash says so):
+    what the PDFs are drawn from, and what the determinism test then recomputes and compares;
+    otherwise computed on the CPU once for all the run's processes (_run_quick_data). Each caller
+    gets its own copy of the arrays.
+    """
+    from figgen.core import status, store
+
     if name not in _QUICK:
-        if status.is_current(name, "quick"):
-            _QUICK[name] = store.load(name, "quick")
-        else:
-            _QUICK[name] = run_compute(name, "quick", device="cpu")
+        _QUICK[name] = store.load(name, "quick") if status.is_current(name, "quick") else _run_quick_data(name)
     import copy
 
     return copy.deepcopy(_QUICK[name])
@@ -331,8 +417,7 @@ def built_once(tmp_path_factory, name: str, sources: Path) -> Course:
     """
     import fcntl
 
-    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
-        else tmp_path_factory.getbasetemp()
+    shared = run_temp(tmp_path_factory)
     root, done = shared / name, shared / f"{name}.built"
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -184,17 +184,14 @@ def test_a_parameter_named_alt_is_refused():
         runner.figure_tex_source(FIGURE, meta, {"alt": 1}, None)
 
 
-def test_saved_data_round_trips_and_is_byte_stable(tmp_path, monkeypatch):
-    import figgen.core.paths as fpaths
-
-    monkeypatch.setattr(fpaths, "DATA", tmp_path)
-    monkeypatch.setattr(store, "data_paths", lambda name, mode: (tmp_path / f"{name}.{mode}.npz", tmp_path / f"{name}.{mode}.json"))
+def test_saved_data_round_trips_and_is_byte_stable(tmp_path):
+    # In a folder of its own (as the tests' shared quick-mode data is), not in figures/data.
     arrays = {"n": np.arange(5), "err": np.linspace(0, 1, 5)}
-    store.save("x", "quick", arrays, {"hash": "abc"})
+    store.save("x", "quick", arrays, {"hash": "abc"}, tmp_path)
     first = (tmp_path / "x.quick.npz").read_bytes()
-    loaded, meta = store.load("x", "quick")
+    loaded, meta = store.load("x", "quick", tmp_path)
     assert meta == {"hash": "abc"} and all(np.array_equal(loaded[k], arrays[k]) for k in arrays)
-    store.save("x", "quick", arrays, {"hash": "abc"})
+    store.save("x", "quick", arrays, {"hash": "abc"}, tmp_path)
     assert (tmp_path / "x.quick.npz").read_bytes() == first
 
 
@@ -203,7 +200,8 @@ def test_stale_full_data_is_detected(scratch_figure, monkeypatch):
 
     data = fpaths.DATA
     data.mkdir(parents=True)
-    monkeypatch.setattr(status, "data_paths", lambda name, mode: (data / f"{name}.{mode}.npz", data / f"{name}.{mode}.json"))
+    monkeypatch.setattr(status, "data_paths", lambda name, mode, directory=None: (data / f"{name}.{mode}.npz",
+                                                                                 data / f"{name}.{mode}.json"))
     monkeypatch.setattr(status, "read_config", hashing.read_config)
     cfg = hashing.read_config(FIGURE)["full"]
     (data / f"{FIGURE}.full.npz").write_bytes(b"")

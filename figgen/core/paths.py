@@ -22,9 +22,11 @@ def module_path(name: str) -> Path:
     return FIGGEN / f"{name}.py"
 
 
-def data_paths(name: str, mode: str) -> tuple[Path, Path]:
-    """The arrays (.npz) and the metadata (.json) of one figure computed in one mode."""
-    return DATA / f"{name}.{mode}.npz", DATA / f"{name}.{mode}.json"
+def data_paths(name: str, mode: str, directory: Path | None = None) -> tuple[Path, Path]:
+    """The arrays (.npz) and the metadata (.json) of one figure computed in one mode, in figures/data
+    or in another folder laid out the same way (the tests' shared cache of quick-mode data)."""
+    directory = directory or DATA
+    return directory / f"{name}.{mode}.npz", directory / f"{name}.{mode}.json"
 
 
 def figure_pdf(name: str) -> Path:

@@ -5,14 +5,15 @@ Reads only JSON and the figure's source (no NumPy, no torch): dodo.py calls this
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from figgen.core.hashing import compute_hash, read_config
 from figgen.core.modes import cuda_present, requested_mode
 from figgen.core.paths import data_paths
 
 
-def recorded_hash(name: str, mode: str) -> str | None:
-    npz, js = data_paths(name, mode)
+def recorded_hash(name: str, mode: str, directory: Path | None = None) -> str | None:
+    npz, js = data_paths(name, mode, directory)
     if not (npz.is_file() and js.is_file()):
         return None
     try:
@@ -21,9 +22,11 @@ def recorded_hash(name: str, mode: str) -> str | None:
         return None  # a corrupted metadata file is simply stale data
 
 
-def is_current(name: str, mode: str) -> bool:
+def is_current(name: str, mode: str, directory: Path | None = None) -> bool:
+    """Whether the data saved in figures/data (or in `directory`) was computed by the figure's
+    current code and configuration: its recorded hash is theirs."""
     cfg = read_config(name)[mode]
-    return recorded_hash(name, mode) == compute_hash(name, mode, cfg)
+    return recorded_hash(name, mode, directory) == compute_hash(name, mode, cfg)
 
 
 def resolve_mode(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -25,8 +26,9 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
-def save(name: str, mode: str, arrays: dict, meta: dict) -> None:
-    npz, js = data_paths(name, mode)
+def save(name: str, mode: str, arrays: dict, meta: dict, directory: Path | None = None) -> None:
+    """Into figures/data, or into `directory` (data_paths)."""
+    npz, js = data_paths(name, mode, directory)
     clean = {k: np.asarray(v) for k, v in arrays.items()}
     for key, value in clean.items():
         if value.dtype == object:
@@ -36,8 +38,8 @@ def save(name: str, mode: str, arrays: dict, meta: dict) -> None:
     atomic.write_text(js, json.dumps(meta, indent=1, sort_keys=True) + "\n")
 
 
-def load(name: str, mode: str) -> tuple[dict[str, np.ndarray], dict]:
-    npz, js = data_paths(name, mode)
+def load(name: str, mode: str, directory: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    npz, js = data_paths(name, mode, directory)
     meta = json.loads(js.read_text())
     with np.load(npz, allow_pickle=False) as f:
         arrays = {k: f[k] for k in f.files}
