@@ -13,11 +13,11 @@ _BIG = r"sum|product|coproduct|integral|union|intersection|min|max|sup|inf|supre
 
 PATTERNS: dict[str, tuple[re.Pattern, str]] = {name: (re.compile(regex), why) for name, regex, why in [
     ("script on nothing",
-     r"^(?:sub|super|prime|squared|cubed|raised to|to the)\b|\b(?:of|times) (?:sub|super|prime)\b"
+     r"^(?:sub|super|prime|squared|cubed|raised to|to the)\b|\b(?:of|(?<!metric of )times) (?:sub|super|prime)\b"
      r"|\bof (?:squared|cubed|raised to|to the)\b",
      "a sub- or superscript set after its base on an empty one: f'(u) read \"f of prime times u\", g_t \"g of sub t\""),
     ("power of times",
-     r"\btimes (?:squared|cubed|raised to|to the)\b",
+     r"(?<!metric of )\btimes (?:squared|cubed|raised to|to the)\b",  # a norm's placeholder dot: the pattern below
      "a power on nothing after a closing bracket or norm: the squared norm read \"the metric of x times squared\""),
     ("limits as scripts",
      rf"\b(?:{_BIG})\b (?:of |over )?(?:sub|super|raised to)\b",
@@ -44,7 +44,7 @@ PATTERNS: dict[str, tuple[re.Pattern, str]] = {name: (re.compile(regex), why) fo
      r"\bnormal (?:infinity|script [a-z]|partial|nabla)\b",
      "mathvariant=normal on a symbol that has no other form: \\infty read \"normal infinity\", \\ell \"normal script l\""),
     ("placeholder dot as times",
-     r"\b(?:comma|open paren|open bracket|left angle bracket) times\b|\btimes (?:comma|close paren|close bracket|right angle bracket)\b",
+     r"\b(?:comma|open paren|open bracket|left angle bracket|metric of) times\b|\btimes (?:comma|close paren|close bracket|right angle bracket)\b",
      "a product beside a comma or bracket is no product: the argument's place in <w, \\cdot> read \"w comma times\""),
     ("speech engine error",
      r"^\[SRE error",

@@ -152,6 +152,10 @@ def test_the_speech_patterns_catch_each_misreading_and_pass_its_well_made_formul
     assert misreadings("p of open paren y divides x close paren") == ["conditioning bar as divides"]
     assert misreadings("normal triangle sub t") == ["Delta as triangle"]
     assert misreadings("[SRE error: Processing error for expression <math><mo>(</mo>]") == ["speech engine error"]
+    # The norm of a placeholder, squared or with its index: the dot's word, not a script on nothing.
+    assert misreadings("one half the metric of times squared") == ["placeholder dot as times"]
+    assert misreadings("the metric of times sub infinity") == ["placeholder dot as times"]
+    assert misreadings("the metric of x times squared") == ["power of times"]
     # A matrix's entries are listed with spaces: no number in pieces there.
     assert misreadings("A equals the 2 by 2 matrix Row 1: 0 1 Row 2: 0 0") == []
     assert misreadings("x equals 2 period 2 5") == ["number in pieces"]
