@@ -176,8 +176,9 @@ def main() -> int:
     parser.add_argument("--no-speech", action="store_true", help="leave out the speech of the formulas")
     parser.add_argument("--pages", nargs="+", metavar="NAME", help="only these pages of DIR (file names, globs allowed)")
     args = parser.parse_args()
-    pages = sorted(p for p in args.dir.glob("*.html") if not args.pages or any(p.match(n) for n in args.pages))
-    pages += [args.course_page] if args.course_page else []
+    # Absolute paths: the browser opens each page by its file URI.
+    pages = sorted(p.resolve() for p in args.dir.glob("*.html") if not args.pages or any(p.match(n) for n in args.pages))
+    pages += [args.course_page.resolve()] if args.course_page else []
     if not pages:
         print(f"{args.dir}: no .html page here", file=sys.stderr)
         return 2

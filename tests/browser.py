@@ -232,7 +232,7 @@ _SCROLLS = """const scrollable = e => { if (!e || e === document.body || e === d
 #   down only) to them: outside the window or a box that clips them, or covered at their centre;
 # - inline: inline formulas outside displays; "baseline" those whose baseline lies off the text's, in px
 #   (an empty <mspace> put in the formula against an empty inline block put after it, or after the
-#   box that scrolls around it); "inline_off_baseline" how many;
+#   inline box that scrolls around it); "inline_off_baseline" how many;
 # - tab_stops: elements the Tab key can reach other than links and form controls: those with a tabindex
 #   (tabIndex >= 0 and visible, checkVisibility with the visibility property: the course hides the
 #   keyboard element of a box that fits), and the boxes Chromium makes Tab stops itself (overflowing by
@@ -278,7 +278,8 @@ LAYOUT = """(() => {
     const mark = document.createElement('span');
     mark.style.cssText = 'display: inline-block; width: 0; height: 0';
     math.prepend(space);
-    (sideways.find(b => b.contains(math)) || math).after(mark);
+    // after the formula, or after the inline box that scrolls around it (the line's baseline is outside it)
+    (sideways.filter(b => b.contains(math) && getComputedStyle(b).display.startsWith('inline')).pop() || math).after(mark);
     const off = mark.getBoundingClientRect().bottom - space.getBoundingClientRect().bottom;
     if (Math.abs(off) > 1) found.baseline.push([math.getAttribute('alttext'), Math.round(off * 10) / 10]);
     space.remove(); mark.remove(); }

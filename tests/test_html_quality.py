@@ -194,13 +194,15 @@ def test_the_browser_checks_see_a_display_cut_off_without_a_cue_a_hidden_number_
         assert len(stops) == seen["layout"]["tab_stops"]
         assert sum(1 for stop in stops if not stop[4]) == seen["layout"]["extra_tab_stops"]
     # The well-made page: the same displays, each in a box that scrolls with a cue, its number kept in
-    # view beside it, and no other Tab stop: no defect at 390 px.
+    # view beside it, inline formulas on their line (one inside a block that scrolls), and no other Tab
+    # stop: no defect at 390 px.
     right = (f"<!DOCTYPE html><html lang=en><title>t</title>{style}<main><h1>T</h1><h2>S</h2>"
              f'<div class="box"><div class="focus" tabindex="0" role="region" aria-label="Equation (1.1)">'
              f'<math display="block">{wide}</math></div></div><span class="ltx_tag_equation">(1.1)</span>'
-             '<p>Inline <math><mi>z</mi></math>.</p></main>')
+             '<p>Inline <math><mi>z</mi></math>.</p>'
+             '<div style="overflow-x: auto"><p>A table that scrolls has <math><mi>w</mi></math> on its line too.</p></div></main>')
     (tmp_path / "right.html").write_text(right)
     seen = browse([tmp_path / "right.html"], views=VIEWS[:1], axe=False)[tmp_path / "right.html"]["390px dark"]["layout"]
     assert {k: seen[k] for k in counts} == {
-        "boxes": 1, "displays": 1, "cut": 1, "no_cue": 0, "numbers": 1, "numbers_hidden": 0, "inline_off_baseline": 0,
+        "boxes": 2, "displays": 1, "cut": 1, "no_cue": 0, "numbers": 1, "numbers_hidden": 0, "inline_off_baseline": 0,
         "tab_stops": 1, "extra_tab_stops": 0, "math_tabindex": 0, "heading_skips": 0}
