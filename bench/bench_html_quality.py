@@ -1,15 +1,16 @@
 """How well an HTML edition reads, counted on every page of a folder laid out as dist/html/:
 
     .venv/bin/python bench/bench_html_quality.py DIR [--course-page FILE] [--json OUT]
-                                                 [--no-browser] [--no-speech]
+                                                 [--no-browser] [--no-speech] [--pages NAME ...]
 
 - the MathML's structure: scripts without a base, numbers in several <mn>, big operators of a
   display with their limits beside them (tests/html_quality.py, `structure`);
 - the Nu Html Checker's errors, by message (one Java run for every page);
 - axe-core's violations with every rule on, by rule, at 390 px in the dark scheme and at 1280 px
-  in the light one; and what the browser shows there: displays cut off, and of those without a
+  in the light one; and what the browser shows there: boxes cut off, and of those without a
   cue that they scroll, equation numbers out of view, inline formulas off the baseline, Tab stops
-  that scroll nothing, <math> with a tabindex, headings that skip a level (html_quality.LAYOUT);
+  that scroll nothing, <math> with a tabindex, headings that skip a level (browser.LAYOUT, the
+  measure tests/test_html_browser_layout.py holds the fixture course to);
 - the speech of every formula (each distinct one once) in ClearSpeak and MathSpeak, by
   misreading pattern (tests/speech_patterns.py), with two samples of each.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+import browser  # noqa: E402
 import html_quality as quality  # noqa: E402
 import tools  # noqa: E402
 from speech_patterns import PATTERNS, misreadings  # noqa: E402
@@ -105,14 +107,14 @@ def measure_speech(pages: list[Path]) -> dict:
 
 
 def measure_browser(pages: list[Path]) -> dict:
-    found = quality.browse(pages, progress=lambda page, width, scheme: log(f"browser: {page.name} at {width}px {scheme}"))
+    found = browser.browse(pages, progress=lambda page, width, scheme: log(f"browser: {page.name} at {width}px {scheme}"))
     views = {}
-    for width, _, scheme in quality.VIEWS:
-        view = quality.view_name(width, scheme)
+    for width, _, scheme in browser.VIEWS:
+        view = browser.view_name(width, scheme)
         rules, rule_pages, layout = Counter(), Counter(), Counter()
         impacts = {}
         for page in pages:
-            result = found[str(page)][view]
+            result = found[page][view]
             layout.update({k: v for k, v in result["layout"].items() if isinstance(v, int)})
             for rule, (impact, nodes, _) in result["axe"].items():
                 rules[rule] += nodes
@@ -121,7 +123,7 @@ def measure_browser(pages: list[Path]) -> dict:
         views[view] = {"axe": {r: {"impact": impacts[r], "elements": n, "pages": rule_pages[r]}
                                for r, n in rules.most_common()},
                        "layout": dict(layout)}
-    return {"views": views, "pages": {Path(p).name: v for p, v in found.items()}}
+    return {"views": views, "pages": {p.name: v for p, v in found.items()}}
 
 
 def report(result: dict) -> str:
@@ -144,9 +146,10 @@ def report(result: dict) -> str:
                           [(r, v["impact"], v["elements"], v["pages"]) for r, v in found["axe"].items()]
                           or [("(none)", "", 0, 0)]),
                     "", f"## What the browser shows, {view}", "", table(("count", "total"), [
-                        ("display boxes", seen["displays"]),
-                        ("displays cut off", seen["cut"]),
-                        ("displays cut off without a cue", seen["no_cue"]),
+                        ("boxes that scroll sideways, and bare displays", seen["boxes"]),
+                        ("of which hold a display", seen["displays"]),
+                        ("boxes cut off", seen["cut"]),
+                        ("boxes cut off without a cue", seen["no_cue"]),
                         ("equation numbers out of view", f"{seen['numbers_hidden']} of {seen['numbers']}"),
                         ("inline formulas off the baseline", f"{seen['inline_off_baseline']} of {seen['inline']}"),
                         ("Tab stops other than links", seen["tab_stops"]),
@@ -171,13 +174,16 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every count here")
     parser.add_argument("--no-browser", action="store_true", help="leave out axe and the layout (the slow part)")
     parser.add_argument("--no-speech", action="store_true", help="leave out the speech of the formulas")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help="only these pages of DIR (file names, globs allowed)")
     args = parser.parse_args()
-    pages = sorted(args.dir.glob("*.html")) + ([args.course_page] if args.course_page else [])
+    # Absolute paths: the browser opens each page by its file URI.
+    pages = sorted(p.resolve() for p in args.dir.glob("*.html") if not args.pages or any(p.match(n) for n in args.pages))
+    pages += [args.course_page.resolve()] if args.course_page else []
     if not pages:
         print(f"{args.dir}: no .html page here", file=sys.stderr)
         return 2
     result = {"dir": str(args.dir), "pages": len(pages), "tools": {
-        "vnu-jar": tools.VNU[1], "speech-rule-engine": tools.SRE[1], "axe-core": __import__("browser").AXE_VERSION}}
+        "vnu-jar": tools.VNU[1], "speech-rule-engine": tools.SRE[1], "axe-core": browser.AXE_VERSION}}
     started = time.perf_counter()
     result["structure"] = measure_structure(pages)
     log("structure counted")

@@ -202,101 +202,166 @@ def check_course_page(page: Path, shots: str | None = None) -> dict:
     return found
 
 
-# axe-core with every rule it has switched on (best practices, WCAG AAA's enhanced contrast, the
-# experimental ones): every violation, whatever its impact, as (rule, impact, how many, first element).
-AXE_EVERY_RULE = """() => axe.run(document, {resultTypes: ['violations'],
-    rules: Object.fromEntries(axe.getRules().map(r => [r.ruleId, {enabled: true}]))}).then(r => r.violations
-  .map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)]))"""
+# axe-core with every rule it has: best practices, WCAG AAA's enhanced contrast, the experimental ones
+# and those off by default (target-size) included, each run (runOnly) and switched on. Every violation,
+# whatever its impact: {rule: [impact, how many elements, the first one's HTML]}.
+AXE_EVERY_RULE = """() => { const ids = axe.getRules().map(r => r.ruleId);
+  return axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations'],
+                            rules: Object.fromEntries(ids.map(id => [id, {enabled: true}]))})
+    .then(r => Object.fromEntries(r.violations.map(v => [v.id, [v.impact, v.nodes.length, v.nodes[0].html.slice(0, 160)]]))); }"""
 
-# What a reader sees of a page's layout (coursebuild/pagelayout.py, notes.css), in the window as it is:
-# - skips: headings that come more than one level below the one before them (the first may be an h1 or h2);
-# - math_tabindex: <math> elements with a tabindex;
-# - boxes: each scroll box (display, code, long inline formula) that is wider than its content area:
-#   [its kind, a cue (a background image), the number it shows (if any) and whether that number
-#   lies within the window and is what the window shows at its centre];
-# - inline, baseline: how many inline formulas there are, and each whose baseline lies off the text's,
-#   in px (an empty <mspace> in the formula against an empty inline block after it, both on the baseline);
-# - figures: each figure's image, and whether it is inside a link to its own SVG.
+# Functions both LAYOUT and TAB_STOP use. A box scrolls when its overflow lets it scroll along an axis
+# where its content is larger than it shows; a Tab stop "scrolls" when its own box or its parent's does
+# (the course's keyboard element sits inside the box that scrolls: coursebuild/pagelayout.py).
+_SCROLLS = """const scrollable = e => { if (!e || e === document.body || e === document.documentElement) return false;
+    const s = getComputedStyle(e);
+    return (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
+        || (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1); };
+  const stopScrolls = e => scrollable(e) || scrollable(e.parentElement);"""
+
+# What a reader meets on a page, in the window as it is (coursebuild/pagelayout.py and notes.css make it;
+# nothing here knows the course's classes but LaTeXML's .ltx_tag_equation), as counts the bench adds up
+# and the details the tests name:
+# - boxes: every box that scrolls sideways (overflow-x auto or scroll) and every display formula with
+#   no such box around it; "displays" those holding a display. "cut" those wider than they show
+#   (scrollWidth > clientWidth, or a bare display sticking out of the window), "no_cue" those cut with
+#   nothing drawn to say so: a cue is a background image (a scroll shadow) or a displayed ::before or
+#   ::after with content, on the box or its parent. cut_boxes: each cut box as [its classes, a cue,
+#   the equation number it holds as [text, in view] or null];
+# - numbers: equation numbers; "numbers_hidden" those not in view once the window is scrolled (up or
+#   down only) to them: outside the window or a box that clips them, or covered at their centre;
+# - inline: inline formulas outside displays; "baseline" those whose baseline lies off the text's, in px
+#   (an empty <mspace> put in the formula against an empty inline block put after it, or after the
+#   inline box that scrolls around it); "inline_off_baseline" how many;
+# - tab_stops: elements the Tab key can reach other than links and form controls: those with a tabindex
+#   (tabIndex >= 0 and visible, checkVisibility with the visibility property: the course hides the
+#   keyboard element of a box that fits), and the boxes Chromium makes Tab stops itself (overflowing by
+#   any amount along an axis that scrolls, with nothing focusable inside); "extra_tab_stops" those that scroll nothing
+#   (stopScrolls, a pixel's overflow aside); math_tabindex: <math> with a tabindex attribute (the Nu
+#   checker's error, and a Tab stop);
+# - skips: headings more than one level below the one before them, "heading_skips" how many;
+# - figures: each figure image (img.course_figure) and whether it is inside a link to its own file.
 LAYOUT = """(() => {
-  const found = {skips: [], math_tabindex: document.querySelectorAll('math[tabindex]').length, boxes: [],
-                 inline: 0, baseline: [], figures: []};
-  let before = 1;
-  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
-    const level = Number(h.tagName[1]);
-    if (level > before + 1) found.skips.push(`h${before} -> h${level}: ${h.textContent.trim().slice(0, 40)}`);
-    before = level; }
-  for (const box of document.querySelectorAll('.course_scroll')) {
-    if (box.scrollWidth <= box.clientWidth) continue;
-    box.scrollIntoView({block: 'center'});
-    const tag = box.querySelector('.ltx_tag_equation');
-    let number = null;
-    if (tag) { const r = tag.getBoundingClientRect();
-      const seen = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      number = [tag.textContent, r.left >= 0 && r.right <= window.innerWidth && !!seen && tag.contains(seen)]; }
-    found.boxes.push([box.classList[1], getComputedStyle(box).backgroundImage !== 'none', number]); }
+  """ + _SCROLLS + """
+  const clips = e => getComputedStyle(e).overflowX !== 'visible';
+  const decorated = (e, which) => { const s = getComputedStyle(e, which);
+    return s.content && !['none', 'normal'].includes(s.content) && s.display !== 'none' && s.visibility !== 'hidden'; };
+  const cue = e => !!e && (getComputedStyle(e).backgroundImage !== 'none' || decorated(e, '::after') || decorated(e, '::before'));
+  const inView = e => { const r = e.getBoundingClientRect();
+    if (!r.width || r.left < -1 || r.right > window.innerWidth + 1) return false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (clips(a)) {
+      const b = a.getBoundingClientRect(); if (r.left < b.left - 1 || r.right > b.right + 1) return false; }
+    window.scrollBy(0, r.top + r.height / 2 - window.innerHeight / 2);
+    const s = e.getBoundingClientRect(), seen = document.elementFromPoint(s.left + s.width / 2, s.top + s.height / 2);
+    return !!seen && e.contains(seen); };
+  const sideways = Array.from(document.querySelectorAll('body *:not(math, math *)'))
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+  const boxes = new Set(sideways);
+  for (const m of document.querySelectorAll('math[display="block"]'))
+    if (!sideways.some(b => b.contains(m))) boxes.add(m);
+  const found = {boxes: boxes.size, displays: 0, cut: 0, no_cue: 0, cut_boxes: []};
+  for (const box of boxes) {
+    found.displays += box.matches('math[display="block"]') || !!box.querySelector('math[display="block"]');
+    const r = box.getBoundingClientRect();
+    const bare = box.tagName.toLowerCase() === 'math';
+    if (!(bare ? r.right > window.innerWidth + 1 || r.left < -1 : box.scrollWidth > box.clientWidth + 1)) continue;
+    const tag = box.querySelector('.ltx_tag_equation'), drawn = !bare && (cue(box) || cue(box.parentElement));
+    found.cut += 1; found.no_cue += !drawn;
+    found.cut_boxes.push([box.className || box.tagName.toLowerCase(), drawn, tag && [tag.textContent.trim(), inView(tag)]]); }
+  const numbers = Array.from(document.querySelectorAll('.ltx_tag_equation')).filter(e => e.getClientRects().length);
+  found.numbers = numbers.length; found.numbers_hidden = numbers.filter(e => !inView(e)).length;
+  found.baseline = []; found.inline = 0;
   for (const math of document.querySelectorAll('math:not([display="block"])')) {
-    if (math.closest('table.ltx_equation, table.ltx_equationgroup')) continue;
+    if (math.closest('table.ltx_equation, table.ltx_equationgroup, math[display="block"]')) continue;
     found.inline += 1;
     const space = document.createElementNS('http://www.w3.org/1998/Math/MathML', 'mspace');
     const mark = document.createElement('span');
     mark.style.cssText = 'display: inline-block; width: 0; height: 0';
     math.prepend(space);
-    const box = math.closest('.course_inline') || math;
-    box.after(mark);
+    // after the formula, or after the inline box that scrolls around it (the line's baseline is outside it)
+    (sideways.filter(b => b.contains(math) && getComputedStyle(b).display.startsWith('inline')).pop() || math).after(mark);
     const off = mark.getBoundingClientRect().bottom - space.getBoundingClientRect().bottom;
     if (Math.abs(off) > 1) found.baseline.push([math.getAttribute('alttext'), Math.round(off * 10) / 10]);
     space.remove(); mark.remove(); }
-  for (const img of document.querySelectorAll('img.course_figure')) {
-    const a = img.closest('a[href]');
-    found.figures.push([img.getAttribute('src'), !!a && a.getAttribute('href') === img.getAttribute('src')]); }
+  found.inline_off_baseline = found.baseline.length;
+  const native = 'a[href], area[href], button, input, select, textarea, summary, iframe, [contenteditable]';
+  const focusable = e => e.tabIndex >= 0 && e.checkVisibility({visibilityProperty: true});
+  // Chromium also stops on a box that a reader can scroll, by any amount, and that holds nothing the keyboard can reach.
+  const scroller = e => { const s = getComputedStyle(e), free = o => ['auto', 'scroll'].includes(o);
+    return ((free(s.overflowX) && e.scrollWidth > e.clientWidth) || (free(s.overflowY) && e.scrollHeight > e.clientHeight))
+        && !Array.from(e.querySelectorAll('*')).some(focusable); };
+  const stops = Array.from(document.querySelectorAll('body *:not(math *)')).filter(e => !e.matches(native)
+    && (e.hasAttribute('tabindex') ? focusable(e) : e.tagName.toLowerCase() !== 'math' && scroller(e) && e.checkVisibility({visibilityProperty: true})));
+  found.tab_stops = stops.length; found.extra_tab_stops = stops.filter(e => !stopScrolls(e)).length;
+  found.math_tabindex = document.querySelectorAll('math[tabindex]').length;
+  found.skips = []; let before = 0;
+  for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const level = Number(h.tagName[1]);
+    if (before && level > before + 1) found.skips.push(`h${before} -> h${level}: ${h.textContent.trim().slice(0, 40)}`);
+    before = level; }
+  found.heading_skips = found.skips.length;
+  found.figures = Array.from(document.querySelectorAll('img.course_figure')).map(img => { const a = img.closest('a[href]');
+    return [img.getAttribute('src'), !!a && a.getAttribute('href') === img.getAttribute('src')]; });
+  window.scrollTo(0, 0);
   return found; })()"""
 
-# Where the Tab key goes, from the top of the page until it leaves the page: each stop as
-# [tag, class, href, whether it is a link, whether it is the keyboard's element of a box that scrolls].
-TAB_STOP = """(() => { const e = document.activeElement;
-  const box = e.classList.contains('course_scroll_focus') ? e.parentElement : null;
-  return [e.tagName.toLowerCase(), e.className, e.getAttribute('href'), e.matches('a[href]'),
-          !!box && box.scrollWidth > box.clientWidth]; })()"""
+# Where the Tab key is: [tag, class, href, whether it is a link, whether it scrolls (stopScrolls), whether
+# focus was there before (window.courseTabSeen, which tab_stops empties: two stops may look alike)].
+TAB_STOP = """(() => { """ + _SCROLLS + """
+  const e = document.activeElement, again = window.courseTabSeen.has(e);
+  window.courseTabSeen.add(e);
+  return [e.tagName.toLowerCase(), e.className, e.getAttribute('href'), e.matches('a[href]'), stopScrolls(e), again]; })()"""
 
 
 def tab_stops(tab, limit: int = 400) -> list[list]:
-    """The page's Tab stops, in order (the Tab key until focus is back on the page's body)."""
-    tab.evaluate("document.activeElement && document.activeElement.blur()")
+    """The page's Tab stops, in order (the Tab key until focus is back on the page's body), each as TAB_STOP says."""
+    tab.evaluate("document.activeElement && document.activeElement.blur(); window.courseTabSeen = new WeakSet()")
     stops = []
     for _ in range(limit):
         tab.keyboard.press("Tab")
-        stop = tab.evaluate(TAB_STOP)
-        if stop[0] == "body" or (stops and stop == stops[0]):
+        *stop, again = tab.evaluate(TAB_STOP)
+        if stop[0] == "body" or again:
             break
         stops.append(stop)
     return stops
 
 
-# The views every rule of axe and the layout are judged in: a phone in the dark scheme, a desktop in the light.
-LAYOUT_VIEWS = ((390, 844, "dark"), (1280, 800, "light"))
+# The views every page is judged in: a phone in the dark scheme, a desktop in the light one.
+VIEWS = ((390, 844, "dark"), (1280, 800, "light"))
 
 
-def check_layout(pages: list[Path]) -> dict:
-    """page name -> view -> what a reader meets there: axe's violations with every rule (AXE_EVERY_RULE),
-    the layout (LAYOUT), the Tab stops (tab_stops) and the page's width against the window's."""
+def view_name(width: int, scheme: str) -> str:
+    return f"{width}px {scheme}"
+
+
+def browse(pages: list[Path], views=VIEWS, axe: bool = True, keys: bool = False, progress=None) -> dict:
+    """{page: {view: seen}} for each page in each view, in one browser with the network cut off, where
+    seen holds "layout" (LAYOUT), "page_width" ([the page's width, the window's]), "axe" (AXE_EVERY_RULE,
+    unless axe is false) and, with keys, "tab_stops" (tab_stops: the Tab key pressed through the page,
+    what LAYOUT's static count of Tab stops must agree with; slow on a long page)."""
     from playwright.sync_api import sync_playwright
 
-    axe = axe_source()
+    script = axe_source() if axe else None
     found: dict = {}
     with sync_playwright() as p:
         browser = launch(p)
         try:
-            for width, height, scheme in LAYOUT_VIEWS:
+            for width, height, scheme in views:
                 tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
                 tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
+                tab.set_default_timeout(600_000)
                 for page in pages:
                     tab.goto(page.as_uri())
-                    view = found.setdefault(page.name, {})[f"{width}px {scheme}"] = {}
-                    view["layout"] = tab.evaluate(LAYOUT)
-                    view["tab_stops"] = tab_stops(tab)
-                    view["page_width"] = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-                    tab.add_script_tag(content=axe)
-                    view["axe"] = tab.evaluate(AXE_EVERY_RULE)
+                    seen = found.setdefault(page, {})[view_name(width, scheme)] = {}
+                    seen["layout"] = tab.evaluate(LAYOUT)
+                    seen["page_width"] = tab.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                    if keys:
+                        seen["tab_stops"] = tab_stops(tab)
+                    if script:
+                        tab.add_script_tag(content=script)
+                        seen["axe"] = tab.evaluate(AXE_EVERY_RULE)
+                    if progress:
+                        progress(page, width, scheme)
                 tab.close()
         finally:
             browser.close()

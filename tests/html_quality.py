@@ -1,7 +1,8 @@
 """What the HTML edition's pages are measured by (bench/bench_html_quality.py on a whole edition,
 tests/test_html_quality.py on the fixture course's): the structure of their MathML, the speech of
-every formula (tools.speech, judged by speech_patterns), the Nu Html Checker (tools.nu_errors),
-axe-core with every rule, and what a browser shows at a phone's and a desktop's width.
+every formula (tools.speech, judged by speech_patterns) and the Nu Html Checker (tools.nu_errors):
+what the page's text says. What a browser shows of it (axe-core with every rule, the layout, the Tab
+stops) is tests/browser.py's browse(), for the bench and the tests alike.
 
 Every function here reads pages; none knows a course.
 """
@@ -162,105 +163,3 @@ def heading_skips(page_html: str) -> list[str]:
             skips.append(f"h{previous} -> h{level} {title}")
         previous = level
     return skips
-
-
-# axe-core with every rule it has on: best practices, AAA (color-contrast-enhanced), experimental
-# ones and those off by default (target-size) included. Every violation, whatever its impact:
-# {rule: [impact, how many elements, the first one's HTML]}.
-AXE_ALL_RULES = """() => { const ids = axe.getRules().map(r => r.ruleId);
-  return axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations'],
-                            rules: Object.fromEntries(ids.map(id => [id, {enabled: true}]))})
-    .then(r => Object.fromEntries(r.violations.map(v => [v.id, [v.impact, v.nodes.length, v.nodes[0].html.slice(0, 160)]]))); }"""
-
-# What a reader sees of the page's mathematics and Tab stops at this viewport:
-# - displays: each display formula's box, the nearest box around it that scrolls
-#   (overflow-x auto or scroll), else the formula itself; "cut" those wider than they show
-#   (scrollWidth > clientWidth, or a box with no scroll sticking out of the window); "no_cue" those cut
-#   with nothing drawn to say so: a cue is a background image (a scroll shadow's gradient) or a
-#   displayed ::before/::after with content, on the box or on its parent;
-# - numbers: equation numbers (.ltx_tag_equation), "hidden" those not wholly inside the window
-#   and inside every box that clips them (to be scrolled to, or cut);
-# - inline: inline formulas whose computed vertical-align is not baseline, with the values;
-# - tab: elements in the Tab order other than links and form controls (tabindex >= 0), "extra"
-#   those that do not scroll (no overflow auto or scroll along an axis they are wider or taller
-#   than they show: nothing for the keyboard to scroll), and <math> with a tabindex;
-# - headings: skipped levels, as heading_skips says, from the rendered page.
-LAYOUT = """() => {
-  const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
-  const clips = e => getComputedStyle(e).overflowX !== 'visible';
-  const decorated = (e, which) => { const s = getComputedStyle(e, which);
-    return s.content && !['none', 'normal'].includes(s.content) && s.display !== 'none' && s.visibility !== 'hidden'; };
-  const cue = e => e && (getComputedStyle(e).backgroundImage !== 'none' || decorated(e, '::after') || decorated(e, '::before'));
-  const boxes = new Set();
-  for (const m of document.querySelectorAll('math[display="block"]')) {
-    let box = m; for (let a = m.parentElement; a && a !== document.body; a = a.parentElement) if (scrolls(a)) { box = a; break; }
-    boxes.add(box); }
-  const cut = [], noCue = [];
-  for (const box of boxes) {
-    const r = box.getBoundingClientRect();
-    const wide = box.tagName.toLowerCase() === 'math' ? (r.right > window.innerWidth + 1 || r.left < -1)
-                                                     : box.scrollWidth > box.clientWidth + 1;
-    if (!wide) continue;
-    const name = (box.id || box.closest('[id]')?.id || box.tagName.toLowerCase());
-    cut.push(name);
-    if (!(box.tagName.toLowerCase() !== 'math' && (cue(box) || cue(box.parentElement)))) noCue.push(name); }
-  const visible = e => { const r = e.getBoundingClientRect();
-    if (!r.width || r.right > window.innerWidth + 1 || r.left < -1) return false;
-    for (let a = e.parentElement; a; a = a.parentElement) if (clips(a) && a !== document.body && a !== document.documentElement) {
-      const b = a.getBoundingClientRect(); if (r.right > b.right + 1 || r.left < b.left - 1) return false; }
-    return true; };
-  const numbers = Array.from(document.querySelectorAll('.ltx_tag_equation')).filter(e => e.getClientRects().length);
-  const inline = Array.from(document.querySelectorAll('math:not([display="block"])'))
-    .map(m => getComputedStyle(m).verticalAlign).filter(v => v !== 'baseline');
-  const native = 'a[href], area[href], button, input, select, textarea, summary, iframe, [contenteditable]';
-  const stops = Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex >= 0 && !e.matches(native));
-  const scrollable = e => { const s = getComputedStyle(e);
-    return (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
-        || (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1); };
-  const extra = stops.filter(e => !scrollable(e));
-  const levels = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => +h.tagName[1]);
-  const skips = levels.filter((l, i) => i && l > levels[i - 1] + 1).length;
-  return {displays: boxes.size, cut: cut.length, no_cue: noCue.length, cut_samples: noCue.slice(0, 3),
-          numbers: numbers.length, numbers_hidden: numbers.filter(e => !visible(e)).length,
-          inline: document.querySelectorAll('math:not([display="block"])').length, inline_off_baseline: inline.length,
-          inline_values: Array.from(new Set(inline)).slice(0, 3),
-          tab_stops: stops.length, extra_tab_stops: extra.length,
-          math_tabindex: document.querySelectorAll('math[tabindex]').length, heading_skips: skips}; }"""
-
-# The two views every page is judged in: a phone in the dark scheme, a desktop in the light one.
-VIEWS = ((390, 844, "dark"), (1280, 800, "light"))
-
-
-def view_name(width: int, scheme: str) -> str:
-    return f"{width}px {scheme}"
-
-
-def browse(pages, views=VIEWS, axe: bool = True, progress=None) -> dict:
-    """{page: {view: {"axe": AXE_ALL_RULES's violations, "layout": LAYOUT's counts}}} for each page
-    in each view, in one browser (tests/browser.py launches it), with the network cut off."""
-    from playwright.sync_api import sync_playwright
-
-    from browser import axe_source, launch
-
-    script = axe_source() if axe else None
-    found: dict = {}
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            for width, height, scheme in views:
-                tab = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
-                tab.route(re.compile(r"^(https?|wss?)://"), lambda route: route.abort())
-                tab.set_default_timeout(600_000)
-                for page in pages:
-                    tab.goto(page.as_uri())
-                    result = {"layout": tab.evaluate(LAYOUT)}
-                    if script:
-                        tab.add_script_tag(content=script)
-                        result["axe"] = tab.evaluate(AXE_ALL_RULES)
-                    found.setdefault(str(page), {})[view_name(width, scheme)] = result
-                    if progress:
-                        progress(page, width, scheme)
-                tab.close()
-        finally:
-            browser.close()
-    return found
