@@ -10,7 +10,9 @@ each formula the structure TeX gave it, with the same glyphs (docs/html.md, "Mat
 1. every script on its base, a sub- and a superscript together as one `<msubsup>`, a script after a
    closing fence on the whole fenced group;
 2. numbers whole (`2.25` one `<mn>`);
-3. in display style, big operators and limit-like names with their limits below and above;
+3. in display style (a display, or a formula whose TeX begins \\displaystyle, as LaTeXML writes an
+   aligned display's cells), big operators and limit-like names with their limits below and above; an
+   \\underbrace's (\\overbrace's) label below (above) its brace in every style, as TeX sets it;
 4. multi-letter upright names as one identifier, and function application (U+2061) between a
    function's name and its argument;
 5. the conditioning bar `\\mid` as text, so that speech says "vertical bar", not "divides";
@@ -30,13 +32,19 @@ _MATH = re.compile(r"(<math\b[^>]*>)(.*?)(</math>)", re.S)
 # before it. In the others (mfrac, msub, munder, mroot, ...) each child is an argument of its own.
 _ROWS = {"math", "mrow", "mstyle", "mpadded", "mphantom", "menclose", "msqrt", "merror", "mtd", "mlabeledtr"}
 _SCRIPTS = {"msub", "msup", "msubsup", "munder", "mover", "munderover"}
-# A child here is set in text style by TeX (fraction parts, scripts, a root's index).
+# A child here is set in text style by TeX (fraction parts, scripts, a root's index), except the base
+# of a script (and an underbrace's body), which TeX keeps in the style around it.
 _TEXT_STYLE_PARENTS = {"mfrac", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mroot", "mmultiscripts"}
+_BASE_FIRST = _SCRIPTS | {"mmultiscripts"}
 
 _OPENERS = {"(": ")", "[": "]", "{": "}", "⟨": "⟩", "⌈": "⌉", "⌊": "⌋", "⦃": "⦄", "〈": "〉"}
 _CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
 # Fences that open and close with the same glyph: | and the double bars \| (∥) and \lVert (‖).
 _SYMMETRIC = {"|", "‖", "∥", "∣"}
+
+# \underbrace, \overbrace, \underbracket, \overbracket as LaTeXML writes them: an <munder>/<mover> of the
+# body and this glyph. TeX sets a brace's label below (above) it in every style, as a limit.
+_BRACES = set("⏟⏞︸︷⎵⎴")
 
 # Big operators that TeX sets with limits below and above in display style (integrals keep theirs
 # beside, as TeX does), and the names amsmath declares with limits (\lim, \max, ..., \operatorname*).
@@ -52,10 +60,6 @@ _DIGITS = re.compile(r"[0-9]+")
 _LETTER = re.compile(r"[A-Za-z]")
 APPLY_FUNCTION = "\u2061"
 INVISIBLE_TIMES = "\u2062"
-
-
-def _tag(element) -> str:
-    return element.tag
 
 
 def _is_empty_base(element) -> bool:
@@ -104,6 +108,12 @@ def _name_of(element) -> str | None:
     return None
 
 
+def _is_brace(element) -> bool:
+    """\\underbrace{...} or \\overbrace{...} (and the brackets) as LaTeXML writes it, before its label."""
+    return (element.tag in ("munder", "mover") and len(element) == 2
+            and _mo_text(element[1]) is not None and _mo_text(element[1]) in _BRACES)
+
+
 class _Rewriter:
     """The rewrite of one formula; `limit_names` are the \\operatorname* names its TeX declares."""
 
@@ -123,7 +133,7 @@ class _Rewriter:
         display = _style(element, display, self.matrices)
         for index, child in enumerate(element):
             # Scripts, a fraction's parts and a root's index are in text style in TeX.
-            text_style = element.tag in _TEXT_STYLE_PARENTS and not (element.tag == "mroot" and index == 0)
+            text_style = element.tag in _TEXT_STYLE_PARENTS and not (element.tag in _BASE_FIRST and index == 0)
             self.walk(child, display and not text_style)
         if element.tag in _ROWS:
             self.row(element, display)
@@ -224,13 +234,10 @@ class _Rewriter:
                 continue
             sub, sup = (child[1], None) if child.tag == "msub" else (None, child[1]) if child.tag == "msup" else (child[1], child[2])
             previous = out[-1]
-            if previous.tag in ("msub", "msup") and id(previous) in self.built and (sub is None) != (previous.tag == "msup"):
-                # x_i^2: a subscript then a superscript (or the other way round) on one base.
-                base = previous[0]
-                sub = sub if sub is not None else previous[1]
-                sup = sup if sup is not None else previous[1]
-                out.pop()
-            elif previous.tag in ("munder", "mover") and id(previous) in self.built and (sub is None) != (previous.tag == "mover"):
+            first_is_sup = previous.tag in ("msup", "mover")
+            if (previous.tag in ("msub", "msup", "munder", "mover") and id(previous) in self.built
+                    and (sub is None) != first_is_sup):
+                # x_i^2, \max_i^n: a subscript then a superscript (or the other way round) on one base.
                 base = previous[0]
                 sub = sub if sub is not None else previous[1]
                 sup = sup if sup is not None else previous[1]
@@ -277,6 +284,8 @@ class _Rewriter:
         return last
 
     def _limits_below(self, base, display: bool) -> bool:
+        if _is_brace(base):
+            return True
         if not display:
             return False
         text = _mo_text(base)
@@ -373,6 +382,9 @@ def _conditioning_bars(element, script: bool = False) -> bool:
         if _mo_text(child) == "∣":
             text = ET.Element("mtext", {k: v for k, v in child.attrib.items()
                                         if k in ("mathsize", "mathcolor", "mathbackground")})
+            # \big| is an <mo> stretched to minsize; text does not stretch, so it is set at that size.
+            if "mathsize" not in text.attrib and child.get("minsize"):
+                text.set("mathsize", child.get("minsize"))
             space = "\u202f" if script else "\u00a0"
             text.text = f"{space}|{space}"
             text.tail = child.tail
@@ -411,6 +423,8 @@ def _style(element, display: bool, matrices: bool) -> bool:
 
 _ALTTEXT = re.compile(r'\balttext="([^"]*)"')
 _DISPLAY = re.compile(r'\bdisplay="block"')
+# LaTeXML writes each cell of an aligned display as an inline formula whose TeX begins \displaystyle.
+_DISPLAYSTYLE = re.compile(r"\s*\\displaystyle(?![A-Za-z])")
 
 
 def rewrite_math(start_tag: str, inside: str) -> str:
@@ -422,7 +436,7 @@ def rewrite_math(start_tag: str, inside: str) -> str:
     alttext = _ALTTEXT.search(start_tag)
     tex = _unescape(alttext.group(1)) if alttext else ""
     rewriter = _Rewriter(limit_names(tex), bool(_MATRIX.search(tex)))
-    rewriter.walk(root, display=bool(_DISPLAY.search(start_tag)))
+    rewriter.walk(root, display=bool(_DISPLAY.search(start_tag) or _DISPLAYSTYLE.match(tex)))
     bars = _conditioning_bars(root)
     if not (rewriter.changed or bars):
         return inside

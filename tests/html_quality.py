@@ -28,6 +28,8 @@ BIG_NAMES = {"lim", "limsup", "liminf", "lim sup", "lim inf", "max", "min", "sup
              "arg min", "arg max", "det", "Pr", "gcd", "esssup", "ess sup"}
 # Integrals keep their limits beside them in TeX's displays too: not counted as a defect.
 BESIDE_BY_RULE = set("∫∬∭∮")
+# \underbrace, \overbrace and their brackets: TeX sets the label below (above) in every style.
+BRACES = set("⏟⏞︸︷⎵⎴")
 
 
 def formulas(page_html: str) -> list[str]:
@@ -63,6 +65,12 @@ def _is_big_operator(element) -> bool:
     return name in ("mi", "mo", "mrow") and text in BIG_NAMES
 
 
+def _is_brace(element) -> bool:
+    """An <munder>/<mover> whose under/over part is a brace's glyph: \\underbrace{...} before its label."""
+    return (element is not None and _local(element.tag) in ("munder", "mover") and len(element) == 2
+            and _local(element[1].tag) == "mo" and _text(element[1]) in BRACES)
+
+
 def structure(mathml: str) -> dict[str, int]:
     """Defects of one formula's MathML, counted:
 
@@ -72,7 +80,7 @@ def structure(mathml: str) -> dict[str, int]:
       <mo> between two <mn>): each maximal run of such siblings counts once;
     - limits_beside: in display style (_rows), a big operator (BIG_SYMBOLS, BIG_NAMES) with its limits as
       scripts (msub/msup/msubsup, or detached scripts right after it) rather than below and above
-      (munder/mover/munderover).
+      (munder/mover/munderover); and in any style, a brace (\\underbrace) with its label as a script.
     """
     try:
         root = ET.fromstring(mathml)
@@ -92,9 +100,9 @@ def structure(mathml: str) -> dict[str, int]:
                     found["detached_scripts"] += 1
                     previous = children[i - 1] if i else None
                     # the first of the detached scripts after an operator is its limits
-                    if display and _is_big_operator(previous):
+                    if (display and _is_big_operator(previous)) or _is_brace(previous):
                         found["limits_beside"] += 1
-                elif display and _is_big_operator(base):
+                elif (display and _is_big_operator(base)) or _is_brace(base):
                     found["limits_beside"] += 1
             # a run of digits: <mn> siblings, with a "." <mo> only between two <mn>
             if name == "mn":

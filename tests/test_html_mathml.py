@@ -1,6 +1,6 @@
 """The HTML edition's MathML with structure (coursebuild/mathml.py): each rule on formulas as latexmlpost
-writes them with --noparse (the literals below are its output, copied from real pages, shortened), its
-negative cases, and on the fixture course's build: no script without its base, no number in pieces, no
+writes them with --noparse (the literals below have the markup latexmlpost writes for each construct, on
+made-up formulas), its negative cases, and on the fixture course's build: no script without its base, no number in pieces, no
 display limits beside their operator, on any page."""
 import re
 
@@ -30,7 +30,7 @@ def test_a_script_takes_the_identifier_before_it_as_base():
 
 
 def test_a_subscript_then_a_superscript_make_one_msubsup():
-    # x_{i}^{2}, and \dot{u}^{\mathrm{lin}}_{t} written the other way round
+    # x_{i}^{2}, and u^{2}_{t} written the other way round
     assert _rewritten('<mrow><mi>x</mi><msub><mi></mi><mi>i</mi></msub><msup><mi></mi><mn>2</mn></msup></mrow>') == \
         '<mrow><msubsup><mi>x</mi><mi>i</mi><mn>2</mn></msubsup></mrow>'
     assert _rewritten('<mrow><mi>u</mi><msup><mi></mi><mn>2</mn></msup><msub><mi></mi><mi>t</mi></msub></mrow>') == \
@@ -38,12 +38,12 @@ def test_a_subscript_then_a_superscript_make_one_msubsup():
 
 
 def test_a_script_after_a_closing_fence_takes_the_group_back_to_its_opener():
-    # (u-y)^{\top} and a nested group: only the outer parentheses' group is the base
-    inside = ('<mrow><mi>c</mi><mo stretchy="false">(</mo><mi>u</mi><mo>−</mo><mi>f</mi><mo stretchy="false">(</mo>'
-              '<mi>y</mi><mo stretchy="false">)</mo><mo stretchy="false">)</mo><msup><mi></mi><mo>⊤</mo></msup></mrow>')
+    # c(p-g(q))^{\top} and a nested group: only the outer parentheses' group is the base
+    inside = ('<mrow><mi>c</mi><mo stretchy="false">(</mo><mi>p</mi><mo>−</mo><mi>g</mi><mo stretchy="false">(</mo>'
+              '<mi>q</mi><mo stretchy="false">)</mo><mo stretchy="false">)</mo><msup><mi></mi><mo>⊤</mo></msup></mrow>')
     assert _rewritten(inside) == (
-        '<mrow><mi>c</mi><msup><mrow><mo stretchy="false">(</mo><mi>u</mi><mo>−</mo><mi>f</mi><mo stretchy="false">(</mo>'
-        '<mi>y</mi><mo stretchy="false">)</mo><mo stretchy="false">)</mo></mrow><mo>⊤</mo></msup></mrow>')
+        '<mrow><mi>c</mi><msup><mrow><mo stretchy="false">(</mo><mi>p</mi><mo>−</mo><mi>g</mi><mo stretchy="false">(</mo>'
+        '<mi>q</mi><mo stretchy="false">)</mo><mo stretchy="false">)</mo></mrow><mo>⊤</mo></msup></mrow>')
 
 
 def test_a_half_open_interval_is_scripted_from_its_opening_bracket():
@@ -55,11 +55,11 @@ def test_a_half_open_interval_is_scripted_from_its_opening_bracket():
 
 
 def test_a_norm_squared_is_scripted_as_a_whole():
-    # x\|u_{t}-y\|^{2}: the bars open and close with the same glyph
-    inside = ('<mrow><mi>x</mi><mo>∥</mo><mi>u</mi><msub><mi></mi><mi>t</mi></msub><mo>−</mo><mi>y</mi><mo>∥</mo>'
+    # c\|p_{k}-q\|^{2}: the bars open and close with the same glyph
+    inside = ('<mrow><mi>c</mi><mo>∥</mo><mi>p</mi><msub><mi></mi><mi>k</mi></msub><mo>−</mo><mi>q</mi><mo>∥</mo>'
               '<msup><mi></mi><mn>2</mn></msup></mrow>')
-    assert _rewritten(inside) == ('<mrow><mi>x</mi><msup><mrow><mo>∥</mo><msub><mi>u</mi><mi>t</mi></msub><mo>−</mo>'
-                                  '<mi>y</mi><mo>∥</mo></mrow><mn>2</mn></msup></mrow>')
+    assert _rewritten(inside) == ('<mrow><mi>c</mi><msup><mrow><mo>∥</mo><msub><mi>p</mi><mi>k</mi></msub><mo>−</mo>'
+                                  '<mi>q</mi><mo>∥</mo></mrow><mn>2</mn></msup></mrow>')
 
 
 def test_a_prime_sits_on_its_base():
@@ -77,10 +77,10 @@ def test_a_script_with_nothing_before_it_keeps_its_empty_base():
 # 2. Numbers whole
 
 def test_a_decimal_in_pieces_is_one_number():
-    # -0.394 and 0.250 as latexmlpost splits them
-    inside = ('<mrow><mo>−</mo><mn>0</mn><mo lspace="0em" rspace="0.167em">.</mo><mn>3</mn><mn>9</mn><mn>4</mn>'
-              '<mo>+</mo><mn>2</mn><mn>0</mn><mn>0</mn></mrow>')
-    assert _rewritten(inside) == '<mrow><mo>−</mo><mn>0.394</mn><mo>+</mo><mn>200</mn></mrow>'
+    # -0.571 and 300 as latexmlpost splits them
+    inside = ('<mrow><mo>−</mo><mn>0</mn><mo lspace="0em" rspace="0.167em">.</mo><mn>5</mn><mn>7</mn><mn>1</mn>'
+              '<mo>+</mo><mn>3</mn><mn>0</mn><mn>0</mn></mrow>')
+    assert _rewritten(inside) == '<mrow><mo>−</mo><mn>0.571</mn><mo>+</mo><mn>300</mn></mrow>'
 
 
 def test_a_list_of_numbers_stays_a_list():
@@ -145,6 +145,44 @@ def test_an_integral_keeps_its_limits_beside_in_a_display():
     assert _rewritten(integral, display="block").startswith('<mrow><msubsup><mo>∫</mo><mn>0</mn><mn>1</mn></msubsup>')
 
 
+def test_a_cell_whose_tex_begins_displaystyle_is_in_display_style():
+    # LaTeXML writes each cell of an aligned display as an inline formula: \displaystyle\max_{k}c_{k}
+    max_k = '<mrow><mi>max</mi><msub><mi></mi><mi>k</mi></msub><mi>c</mi></mrow>'
+    assert _rewritten(max_k, alttext=r"\displaystyle\max_{k}c").startswith('<mrow><munder><mi>max</mi><mi>k</mi></munder>')
+    # a formula that only uses \displaystyle later, or a longer macro's name, is not
+    for tex in (r"c+{\displaystyle\max_{k}c}", r"\displaystylefoo\max_{k}c"):
+        assert _rewritten(max_k, alttext=tex).startswith('<mrow><msub><mi>max</mi><mi>k</mi></msub>')
+
+
+UNDERBRACE = ('<mrow><mi>c</mi><mo>=</mo><munder accentunder="true"><mrow><mi>p</mi><mo>+</mo><mi>q</mi></mrow>'
+              '<mo>⏟</mo></munder><msub><mi></mi><mtext>part</mtext></msub></mrow>')
+
+
+@pytest.mark.parametrize("display", ["block", "inline"])
+def test_an_underbrace_label_goes_below_the_brace_in_every_style(display):
+    assert _rewritten(UNDERBRACE, display=display) == (
+        '<mrow><mi>c</mi><mo>=</mo><munder><munder accentunder="true"><mrow><mi>p</mi><mo>+</mo><mi>q</mi></mrow>'
+        '<mo>⏟</mo></munder><mtext>part</mtext></munder></mrow>')
+    over = UNDERBRACE.replace("munder accentunder", "mover accent").replace("</munder>", "</mover>") \
+        .replace("⏟", "⏞").replace("msub>", "msup>")
+    assert '<mover><mover accent="true">' in _rewritten(over, display=display)
+    # a script on an <munder> that is not a brace stays a script
+    plain = UNDERBRACE.replace("⏟", "~")
+    assert "<msub><munder" in _rewritten(plain, display=display)
+
+
+def test_the_base_of_a_script_keeps_the_display_style():
+    # \underbrace{\inf_{f} c}_{x} in a display: the body is in display style, the label in text style
+    inside = ('<mrow><munder accentunder="true"><mrow><mi>inf</mi><msub><mi></mi><mi>f</mi></msub><mi>c</mi></mrow>'
+              '<mo>⏟</mo></munder><msub><mi></mi><mrow><mi>inf</mi><msub><mi></mi><mi>g</mi></msub><mi>x</mi></mrow></msub></mrow>')
+    rewritten = _rewritten(inside, display="block")
+    assert '<munder><mi>inf</mi><mi>f</mi></munder>' in rewritten
+    assert '<msub><mi>inf</mi><mi>g</mi></msub>' in rewritten
+    # and the base LaTeXML gives \overset{c}{\sum_{i=1}^{n} a}
+    overset = '<mover>' + SUM + '<mi>c</mi></mover>'
+    assert '<munderover><mo movablelimits="false">∑</mo>' in _rewritten(overset, display="block")
+
+
 # ------------------------------------------------------------------------------------------
 # 4. Names and function application; 5. the conditioning bar
 
@@ -155,33 +193,37 @@ def test_an_operatorname_is_one_identifier_applied_to_its_argument():
 
 
 def test_mathrm_letters_make_one_name_and_log_applies_to_what_follows():
-    kl = ('<mrow><mi mathvariant="normal">K</mi><mi mathvariant="normal">L</mi><mo stretchy="false">(</mo><mi>P</mi>'
-          '<mo stretchy="false">)</mo><mo>−</mo><mi>log</mi><mi>x</mi></mrow>')
-    assert _rewritten(kl) == ('<mrow><mi>KL</mi><mo>\u2061</mo><mo stretchy="false">(</mo><mi>P</mi><mo stretchy="false">)</mo>'
-                              '<mo>−</mo><mi>log</mi><mo rspace="0.167em">\u2061</mo><mi>x</mi></mrow>')
+    gh = ('<mrow><mi mathvariant="normal">G</mi><mi mathvariant="normal">H</mi><mo stretchy="false">(</mo><mi>Q</mi>'
+          '<mo stretchy="false">)</mo><mo>−</mo><mi>log</mi><mi>s</mi></mrow>')
+    assert _rewritten(gh) == ('<mrow><mi>GH</mi><mo>\u2061</mo><mo stretchy="false">(</mo><mi>Q</mi><mo stretchy="false">)</mo>'
+                              '<mo>−</mo><mi>log</mi><mo rspace="0.167em">\u2061</mo><mi>s</mi></mrow>')
     # \mathrm{d}y: one upright letter is a letter, and a name before a relation applies to nothing
     assert _rewritten('<mrow><mi mathvariant="normal">d</mi><mi>y</mi></mrow>') == '<mrow><mi mathvariant="normal">d</mi><mi>y</mi></mrow>'
     assert "\u2061" not in _rewritten('<mrow><mi>ReLU</mi><mo>:</mo><mi>ℝ</mi></mrow>')
 
 
 def test_the_conditioning_bar_is_a_bar_not_a_divides_sign():
-    given = '<mrow><mi>r</mi><mo stretchy="false">(</mo><mi>z</mi><mo lspace="0em" rspace="0.167em">∣</mo><mi>x</mi><mo stretchy="false">)</mo></mrow>'
-    assert _rewritten(given) == '<mrow><mi>r</mi><mo stretchy="false">(</mo><mi>z</mi><mtext>\u00a0|\u00a0</mtext><mi>x</mi><mo stretchy="false">)</mo></mrow>'
+    given = '<mrow><mi>q</mi><mo stretchy="false">(</mo><mi>s</mi><mo lspace="0em" rspace="0.167em">∣</mo><mi>t</mi><mo stretchy="false">)</mo></mrow>'
+    assert _rewritten(given) == '<mrow><mi>q</mi><mo stretchy="false">(</mo><mi>s</mi><mtext>\u00a0|\u00a0</mtext><mi>t</mi><mo stretchy="false">)</mo></mrow>'
 
 
 def test_a_conditioning_bar_in_a_subscript_has_narrow_spaces():
-    # \mathcal{D}_{Y\mid x}: TeX puts no space around a relation in a script
-    law = ('<mrow><mi class="ltx_font_mathcaligraphic">𝒟</mi><msub><mi></mi><mrow><mi>Y</mi>'
-           '<mo lspace="0em" rspace="0.167em">∣</mo><mi>x</mi></mrow></msub></mrow>')
-    assert _rewritten(law) == ('<mrow><msub><mi class="ltx_font_mathcaligraphic">𝒟</mi><mrow><mi>Y</mi>'
-                               '<mtext>\u202f|\u202f</mtext><mi>x</mi></mrow></msub></mrow>')
+    # \mathcal{Q}_{A\mid b}: TeX puts no space around a relation in a script
+    law = ('<mrow><mi class="ltx_font_mathcaligraphic">𝒬</mi><msub><mi></mi><mrow><mi>A</mi>'
+           '<mo lspace="0em" rspace="0.167em">∣</mo><mi>b</mi></mrow></msub></mrow>')
+    assert _rewritten(law) == ('<mrow><msub><mi class="ltx_font_mathcaligraphic">𝒬</mi><mrow><mi>A</mi>'
+                               '<mtext>\u202f|\u202f</mtext><mi>b</mi></mrow></msub></mrow>')
 
 
 def test_the_one_bar_of_an_expectation_is_a_conditioning_bar_and_an_absolute_value_stays():
-    # \mathbb{E}\big[B(X)\,\big|\,X\big] and \mathbb{E}[|x|]
-    given = ('<mrow><mi>𝔼</mi><mo maxsize="120%" minsize="120%">[</mo><mi>B</mi><mspace width="0.167em"></mspace>'
-             '<mo maxsize="120%" minsize="120%">|</mo><mspace width="0.167em"></mspace><mi>X</mi><mo maxsize="120%" minsize="120%">]</mo></mrow>')
-    assert _rewritten(given) == given.replace('<mo maxsize="120%" minsize="120%">|</mo>', "<mtext>\u00a0|\u00a0</mtext>")
+    # \mathbb{E}\big[G\,\big|\,Z\big] and \mathbb{E}[|x|]; the \big bar keeps its size, as text set at it
+    given = ('<mrow><mi>𝔼</mi><mo maxsize="120%" minsize="120%">[</mo><mi>G</mi><mspace width="0.167em"></mspace>'
+             '<mo maxsize="120%" minsize="120%">|</mo><mspace width="0.167em"></mspace><mi>Z</mi><mo maxsize="120%" minsize="120%">]</mo></mrow>')
+    assert _rewritten(given) == given.replace('<mo maxsize="120%" minsize="120%">|</mo>',
+                                              '<mtext mathsize="120%">\u00a0|\u00a0</mtext>')
+    # a bar LaTeXML sized with mathsize keeps that size
+    sized = '<mrow><mi>q</mi><mo>(</mo><mi>s</mi><mo mathsize="160%" minsize="120%">∣</mo><mi>t</mi><mo>)</mo></mrow>'
+    assert '<mtext mathsize="160%">\u00a0|\u00a0</mtext>' in _rewritten(sized)
     absolute = ('<mrow><mi>𝔼</mi><mo stretchy="false">[</mo><mo stretchy="false">|</mo><mi>x</mi><mo stretchy="false">|</mo>'
                 '<mo stretchy="false">]</mo></mrow>')
     assert _rewritten(absolute) == absolute
@@ -219,6 +261,12 @@ def test_the_checks_own_count_sees_what_the_rewrite_removes():
             + _math('<mrow><mn>2</mn><mo>.</mo><mn>2</mn><mn>5</mn><mi>x</mi><msub><mi></mi><mi>i</mi></msub></mrow>'))
     assert _defects(page) == {"detached_scripts": 3, "split_numbers": 1, "limits_beside": 1}
     assert _defects(mathml.rewrite(page)) == {"detached_scripts": 0, "split_numbers": 0, "limits_beside": 0}
+    # an underbrace's label beside its brace is a limit beside, inline too
+    braced = _math(UNDERBRACE)
+    assert _defects(braced) == {"detached_scripts": 1, "split_numbers": 0, "limits_beside": 1}
+    assert _defects(mathml.rewrite(braced)) == {"detached_scripts": 0, "split_numbers": 0, "limits_beside": 0}
+    attached = ('<mrow><msub><munder accentunder="true"><mi>p</mi><mo>⏟</mo></munder><mtext>part</mtext></msub></mrow>')
+    assert _defects(_math(attached)) == {"detached_scripts": 0, "split_numbers": 0, "limits_beside": 1}
 
 
 # ------------------------------------------------------------------------------------------
@@ -238,4 +286,5 @@ def test_no_page_of_the_fixture_course_has_a_script_without_base_a_split_number_
     assert re.search(r"<msup><mrow><mo[^>]*>\(</mo><mi>a</mi><mo>\+</mo><mi>b</mi><mo[^>]*>\)</mo></mrow><mn>2</mn></msup>", seen)
     assert re.search(r"<msup><mrow><mo[^>]*>∥</mo><mi>x</mi><mo[^>]*>∥</mo></mrow><mn>2</mn></msup>", seen)
     assert re.search(r"<msup><mi>a</mi><mo>⊤</mo></msup>|<msubsup><mi>a</mi><mi>i</mi><mo>⊤</mo></msubsup>", seen)
+    assert re.search(r"<munder><munder[^>]*><mrow>.*?</mrow><mo>⏟</mo></munder><mtext>two terms</mtext></munder>", seen)
     assert "<mn>2.25</mn>" in seen and "<mi>ReLU</mi><mo>\u2061</mo>" in seen and "<mtext>\u00a0|\u00a0</mtext>" in seen
