@@ -20,6 +20,7 @@ PAGE_ONLY = re.compile(r"""\s(?:id|tabindex|xml:id)=("[^"]*"|'[^']*')""")
 SCRIPTS = ("msub", "msup", "msubsup")
 # Elements whose children are each an argument in its place (base, script, numerator...): two <mn>
 # side by side there are two numbers, a sub- and a superscript say.
+SCRIPT_BASES = {*SCRIPTS, "munder", "mover", "munderover", "mmultiscripts"}
 ARGUMENTS = {*SCRIPTS, "munder", "mover", "munderover", "mfrac", "mroot", "mmultiscripts"}
 # Operators whose limits TeX sets below and above in a display: the n-ary symbols, and the
 # named operators with \limits (\lim, \max, ... and the argmin-like ones a notation defines).
@@ -87,7 +88,9 @@ def structure(mathml: str) -> dict[str, int]:
     except ET.ParseError as error:  # LaTeXML writes MathML as XML: anything else is a defect of its own
         raise ValueError(f"a formula that is not well-formed XML ({error}): {mathml[:120]}") from None
     found = Counter(detached_scripts=0, split_numbers=0, limits_beside=0)
-    for parent, display in _rows(root, root.get("display") == "block"):
+    # A display, or an aligned display's cell, which LaTeXML writes inline with its TeX begun by \displaystyle.
+    display = root.get("display") == "block" or re.match(r"\\displaystyle(?![A-Za-z])", root.get("alttext") or "")
+    for parent, display in _rows(root, bool(display)):
         children = list(parent)
         if _local(parent.tag) in ARGUMENTS:  # its children are its arguments, not a row to read on
             children = []
@@ -117,12 +120,14 @@ def structure(mathml: str) -> dict[str, int]:
 
 def _rows(element, display: bool):
     """Each element with whether it is in display style: as in TeX, a fraction's parts, scripts, limits and
-    roots are in text style, and so (counted as such, not to guess) is a table inside a formula: a matrix or
+    roots are in text style (a script's base keeps the style around it), and so (counted as such, not to guess) is a table inside a formula: a matrix or
     cases, whose limits TeX sets beside, or an aligned block, whose limits it sets below."""
     yield element, display
-    inner = display and _local(element.tag) not in ARGUMENTS | {"mtable"}
-    for child in element:
-        yield from _rows(child, inner)
+    name = _local(element.tag)
+    for index, child in enumerate(element):
+        # A script's base keeps the style around it (TeX sets only the scripts smaller); a root's index does not.
+        keeps = index == 0 and name in SCRIPT_BASES
+        yield from _rows(child, display and (keeps or name not in ARGUMENTS | {"mtable"}))
 
 
 def page_structure(page_html: str) -> dict[str, int]:
