@@ -346,10 +346,10 @@ CONVERTED = [d for d in PAGES if not (d.kind == "homework" and solutions_name(d.
 # The engine's LaTeXML bindings, and the one made from the course's declarations.
 BINDINGS = [rel(paths.LATEXML_BINDINGS / "course.sty.ltxml"), rel(paths.LATEXML_BINDINGS / "course-html.ltxml"),
             rel(paths.HTML_DECLARED)]
-# What a page's text goes through after LaTeXML (references, figures, checks): a change to it
+# What a page's text goes through after LaTeXML (references, figures, layout, checks): a change to it
 # redoes the pages' last steps, not the conversions.
 HTML_CODE = [rel(paths.ROOT / "coursebuild" / name)
-             for name in ("html.py", "mathml.py", "permalinks.py", "onepage.py", "bibliography.py")]
+             for name in ("html.py", "mathml.py", "pagelayout.py", "permalinks.py", "onepage.py", "bibliography.py")]
 
 
 def _converted(doc):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from coursebuild.html import LTX, NBSP, _NS, _text
+from coursebuild.html import LTX, NBSP, NS, element_text, is_solution
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
@@ -41,7 +41,7 @@ def _tag(element) -> str:
 def link_identifiers(root) -> None:
     """Rewrite the bibliography's XML (LaTeXML's, of the .bib files) so that identifiers link."""
     for entry in root.iter(f"{{{LTX}}}bibentry"):
-        data = {e.get("role"): _text(e).lower() for e in entry.findall("ltx:bib-data", _NS)}
+        data = {e.get("role"): element_text(e).lower() for e in entry.findall("ltx:bib-data", NS)}
         declared_arxiv = "arxiv" in (data.get("archiveprefix"), data.get("eprinttype"))
         for field in list(entry):
             kind = _tag(field)
@@ -54,7 +54,7 @@ def link_identifiers(root) -> None:
                 del field[:]
             elif kind == "bib-links":
                 # An eprint field: LaTeXML shows it as unlinked text.
-                text = _text(field)
+                text = element_text(field)
                 m = re.fullmatch(rf"(?:(?i:arxiv):\s*)?({ARXIV_ID})", text)
                 if m and (declared_arxiv or text.lower().startswith("arxiv")):
                     field.tag = f"{{{LTX}}}bib-identifier"
@@ -102,10 +102,10 @@ def _place(element) -> str | None:
     number means nothing outside its list."""
     if _tag(element) == "item":
         return None
-    holder = element.find("ltx:tags", _NS)
+    holder = element.find("ltx:tags", NS)
     if holder is None:
         return None
-    tags = {t.get("role"): _text(t) for t in holder.findall("ltx:tag", _NS)}
+    tags = {t.get("role"): element_text(t) for t in holder.findall("ltx:tag", NS)}
     if not (tags.get("creftypecap") and tags.get("refnum")):
         return None
     return f"{tags['creftypecap']}{NBSP}{tags['refnum']}"
@@ -123,7 +123,7 @@ def place_names(root) -> dict[str, str]:
     def walk(element, place: str, in_solution: bool):
         own = _place(element)
         place = own or place
-        in_solution = in_solution or (_tag(element) == "proof" and "course_solution" in (element.get("class") or ""))
+        in_solution = in_solution or is_solution(element)
         if element.get(XML_ID):
             names[element.get(XML_ID)] = f"Solution of {place}" if in_solution and place != INTRODUCTION else place
         for child in element:
@@ -135,7 +135,12 @@ def place_names(root) -> dict[str, str]:
 
 _CITED = re.compile(r'<span class="ltx_bibblock ltx_bib_cited">Cited by: ((?:<a .*?</a>,?\s*)+)', re.S)
 _BACK_LINK = re.compile(r'(<a href="#([^"]+)"[^>]*>)<span class="ltx_text ltx_ref_tag">.*?</span></a>', re.S)
-_ORDINAL = {2: "2nd", 3: "3rd"}
+
+
+def ordinal(n: int) -> str:
+    """n as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 101st, 111th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def name_back_links(article: str, places: dict[str, str]) -> str:
@@ -150,7 +155,7 @@ def name_back_links(article: str, places: dict[str, str]) -> str:
                 return a[0]
             seen[name] = seen.get(name, 0) + 1
             count = seen[name]
-            shown = name if count == 1 else f"{name} ({_ORDINAL.get(count, f'{count}th')} citation)"
+            shown = name if count == 1 else f"{name} ({ordinal(count)} citation)"
             return f"{a[1]}{shown}</a>"
 
         return m[0].replace(m[1], _BACK_LINK.sub(link, m[1]))

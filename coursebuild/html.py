@@ -38,9 +38,15 @@ from coursebuild.pagelayout import headings_in_order, number_boxes, scroll_boxes
 from coursebuild.permalinks import add_permalinks
 
 LTX = "http://dlmf.nist.gov/LaTeXML"
-_NS = {"ltx": LTX}
+NS = {"ltx": LTX}
 ET.register_namespace("", LTX)
 NBSP = "\u00a0"
+
+
+def is_solution(element) -> bool:
+    """Whether an element of LaTeXML's XML is a sheet's solution (the notation's solution
+    environment, a proof of class course_solution)."""
+    return element.tag == f"{{{LTX}}}proof" and "course_solution" in (element.get("class") or "")
 
 
 class HtmlError(ValueError):
@@ -174,7 +180,8 @@ def convert(name: str, tex: str, sources: list[str]):
     atomic.write_text_if_changed(labels, json.dumps(index, indent=1, sort_keys=True) + "\n")
 
 
-def _text(element) -> str:
+def element_text(element) -> str:
+    """An XML element's text, its white space as one space."""
     return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
 
 
@@ -187,9 +194,9 @@ def label_index(root) -> dict[str, dict]:
         if not labels or not ident:
             continue
         tags = {}
-        holder = element.find("ltx:tags", _NS)
-        for tag in (holder.findall("ltx:tag", _NS) if holder is not None else element.findall("ltx:tag", _NS)):
-            tags[tag.get("role") or "tag"] = _text(tag)
+        holder = element.find("ltx:tags", NS)
+        for tag in (holder.findall("ltx:tag", NS) if holder is not None else element.findall("ltx:tag", NS)):
+            tags[tag.get("role") or "tag"] = element_text(tag)
         for label in labels.split():
             index[label.removeprefix("LABEL:")] = {"id": ident, "tags": tags}
     return index
@@ -246,10 +253,10 @@ def link_external(root, quoted: dict, source: str) -> None:
 def drop_solutions(root, source: str) -> None:
     """A student's sheet: the solutions' XML without the solutions, nor what only they cite."""
     parents = {child: parent for parent in root.iter() for child in parent}
-    for solution in [e for e in root.iter(f"{{{LTX}}}proof") if "course_solution" in (e.get("class") or "")]:
+    for solution in [e for e in root.iter(f"{{{LTX}}}proof") if is_solution(e)]:
         # A list's items are numbered within their list: only labels and other numbers matter.
         numbered = [e for e in solution.iter() if e.get("labels") or (
-            e.tag != f"{{{LTX}}}item" and e.find("ltx:tags", _NS) is not None)]
+            e.tag != f"{{{LTX}}}item" and e.find("ltx:tags", NS) is not None)]
         if numbered:
             raise HtmlError(f"{source}: a solution numbers or labels something ({numbered[0].get('labels', '')}); "
                             "the student's sheet would then number differently from its PDF")
@@ -336,7 +343,7 @@ def _unexplained(run: subprocess.CompletedProcess, log: Path, log_text: str) -> 
 
 def _caption_text(figure) -> str:
     """A figure's caption without its number ("Figure 3.2:")."""
-    caption = figure.find("ltx:caption", _NS) if figure is not None else None
+    caption = figure.find("ltx:caption", NS) if figure is not None else None
     parts = []
 
     def walk(element):
@@ -456,7 +463,10 @@ def write_article(name: str, xml_name: str, student: bool, source: str) -> None:
     images = images_in(root, source)
     article = place_images(place_figures(post(name, tree, source), figures_in(root), source), images)
     # latexmlpost's MathML follows TeX's tokens (--noparse): given the formula's structure here (coursebuild/mathml.py).
-    article = bibliography.name_back_links(mathml.rewrite(article), bibliography.place_names(root))
+    article = mathml.rewrite(article)
+    # The bibliography's "Cited by" links named after the places they return to, which only the
+    # XML knows (the numbered element around each citation), not LaTeXML's "2nd item".
+    article = bibliography.name_back_links(article, bibliography.place_names(root))
     article = finish_article(article, source)
     atomic.write_text_if_changed(paths.html_article(name), article)
 
@@ -514,9 +524,6 @@ def page_context(doc, s, docs: dict) -> dict:
     from coursebuild import navigation, render, versions
     from coursebuild.tex import lectures_with
 
-    def link(other, label):
-        return {"href": other.dist_html.name, "label": label} if other.released else None
-
     ctx = {"course": s.course, "css": paths.HTML_CSS, "heading": None, "subtitle": [], "previous": None,
            "next": None, "related": [], "one_page": None, "pdf": os.path.relpath(doc.dist_pdf, paths.DIST_HTML),
            "version": versions.text(versions.read().get(doc.name)), "revised": revision_notice(doc.name)}
@@ -529,10 +536,10 @@ def page_context(doc, s, docs: dict) -> dict:
         index = [c.id for c in s.chapters].index(chapter.id)
         if index > 0:
             before = s.chapters[index - 1]
-            ctx["previous"] = link(docs[before.stem], f"Chapter {before.number}")
+            ctx["previous"] = navigation.released_link(docs[before.stem], f"Chapter {before.number}")
         if index + 1 < len(s.chapters):
             after = s.chapters[index + 1]
-            ctx["next"] = link(docs[after.stem], f"Chapter {after.number}")
+            ctx["next"] = navigation.released_link(docs[after.stem], f"Chapter {after.number}")
         # Its place on the page of all chapters, for a search across the notes (coursebuild/onepage.py).
         ctx["one_page"] = f"{docs[FULL_NOTES].dist_html.name}#{_chapter_id(doc)}"
     elif doc.kind in ("homework", "solutions"):

@@ -14,8 +14,10 @@ from coursebuild import paths
 
 
 def sections_label(first: str, last: str, chapter) -> str:
-    """How a lecture's range of sections is named, on the course page and on a sheet's page."""
-    return f"Sec. {first} to {last} of chapter {chapter.number}: {chapter.title}"
+    """How a lecture's range of sections is named, on the course page and on a sheet's page: one
+    section alone when the range starts and ends there, as the course page's links are collapsed."""
+    span = first if first == last else f"{first} to {last}"
+    return f"Sec. {span} of chapter {chapter.number}: {chapter.title}"
 
 
 def section_anchors(doc, labels: tuple[str, str]) -> list[dict] | None:
@@ -29,9 +31,15 @@ def section_anchors(doc, labels: tuple[str, str]) -> list[dict] | None:
     return [{"id": entry["id"], "number": entry["tags"].get("refnum", "")} for entry in found]
 
 
-def _page(doc, label: str, fragment: str = "") -> dict:
+def page_link(doc, label: str, fragment: str = "") -> dict:
     """A link to a document's page, or its label alone (`href` None) while it is not released."""
     return {"label": label, "href": f"{doc.dist_html.name}{fragment}" if doc.released else None}
+
+
+def released_link(doc, label: str) -> dict | None:
+    """A link to a document's page once it is released; None (nothing shown) before."""
+    link = page_link(doc, label)
+    return link if link["href"] else None
 
 
 def covered(sheet, s, docs: dict) -> list[dict]:
@@ -49,10 +57,10 @@ def covered(sheet, s, docs: dict) -> list[dict]:
             doc = docs[chapter.stem]
             anchors = section_anchors(doc, m.sections) if m.sections else None
             if anchors:
-                out.append(_page(doc, sections_label(anchors[0]["number"], anchors[1]["number"], chapter),
-                                 f"#{anchors[0]['id']}"))
+                out.append(page_link(doc, sections_label(anchors[0]["number"], anchors[1]["number"], chapter),
+                                     f"#{anchors[0]['id']}"))
             else:
-                out.append(_page(doc, f"Chapter {chapter.number}: {chapter.title}"))
+                out.append(page_link(doc, f"Chapter {chapter.number}: {chapter.title}"))
     return out
 
 
@@ -70,22 +78,22 @@ def sheet_links(doc, s, docs: dict) -> dict:
 
     def neighbour(h):
         if solutions:
-            return _page(docs[solutions_name(h.id)], f"Solutions to homework {h.number}")
-        return _page(docs[h.id], f"Homework {h.number}")
+            return released_link(docs[solutions_name(h.id)], f"Solutions to homework {h.number}")
+        return released_link(docs[h.id], f"Homework {h.number}")
 
-    before = neighbour(sheets[at - 1]) if at > 0 else None
-    after = neighbour(sheets[at + 1]) if at + 1 < len(sheets) else None
     related = []
+    # The sheet's other page (its solutions, or the sheet from them) only once released: a solutions
+    # page not out yet is not even named. The chapters it covers are named, and linked once released.
     if solutions:
-        related.append({"what": "Sheet", "links": [_page(docs[sheet.id], f"Homework {sheet.number}: {sheet.title}")]})
-    elif sheet.solutions:
-        related.append({"what": "Solutions", "links": [_page(docs[solutions_name(sheet.id)],
-                                                             f"Solutions to homework {sheet.number}")]})
+        other = released_link(docs[sheet.id], f"Homework {sheet.number}: {sheet.title}")
+    else:
+        other = (released_link(docs[solutions_name(sheet.id)], f"Solutions to homework {sheet.number}")
+                 if sheet.solutions else None)
+    if other:
+        related.append({"what": "Sheet" if solutions else "Solutions", "links": [other]})
     chapters = covered(sheet, s, docs)
     if chapters:
         related.append({"what": "Covers", "links": chapters})
-    # Only what is released is linked; a solutions page not out yet is not even named.
-    related = [r for r in related if r["what"] == "Covers" or r["links"][0]["href"]]
-    return {"previous": before if before and before["href"] else None,
-            "next": after if after and after["href"] else None,
+    return {"previous": neighbour(sheets[at - 1]) if at > 0 else None,
+            "next": neighbour(sheets[at + 1]) if at + 1 < len(sheets) else None,
             "related": related}

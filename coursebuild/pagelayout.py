@@ -91,16 +91,17 @@ def _end_of_table(article: str, start: int) -> int:
     return len(article)
 
 
-def _displays(article: str) -> str:
+def _displays(article: str, between) -> str:
+    """Each display in its box; `between` rewrites the text outside the displays (and only that)."""
     out, at = [], 0
     for m in _EQUATION_TABLE.finditer(article):
         if m.start() < at:  # a table inside a display already boxed
             continue
         end = _end_of_table(article, m.start())
         table = f'<table role="presentation" {m[1]}' + article[m.end():end]
-        out += [article[at:m.start()], _box("course_display", "div", table, _display_label(table))]
+        out += [between(article[at:m.start()]), _box("course_display", "div", table, _display_label(table))]
         at = end
-    return "".join(out) + article[at:]
+    return "".join(out) + between(article[at:])
 
 
 # An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
@@ -110,8 +111,10 @@ _VERBATIM = re.compile(r'<pre (?:tabindex="0" )?(class="ltx_verbatim.*?</pre>)',
 
 def scroll_boxes(article: str) -> str:
     """Each display, verbatim block and long inline formula in its scroll box, with no tabindex of its own."""
-    article = _displays(article)
-    article = _LONG_INLINE.sub(lambda m: _box("course_inline", "span", m[0], UNNAMED["course_inline"]), article)
+    # The cells of an aligned display are inline <math> too (display="inline", \displaystyle): they
+    # scroll with their display's box, so only formulas outside the displays get a box of their own.
+    article = _displays(article, lambda text: _LONG_INLINE.sub(
+        lambda m: _box("course_inline", "span", m[0], UNNAMED["course_inline"]), text))
     return _VERBATIM.sub(lambda m: _box("course_code", "div", f"<pre {m[1]}", UNNAMED["course_code"]), article)
 
 

@@ -176,3 +176,41 @@ def heading_skips(page_html: str) -> list[str]:
             skips.append(f"h{previous} -> h{level} {title}")
         previous = level
     return skips
+
+
+class _ScrollBoxes(HTMLParser):
+    """The scroll boxes (class course_scroll) that sit inside another."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []  # each open element, and whether it is a scroll box
+        self.nested: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        box = "course_scroll" in (dict(attrs).get("class") or "").split()
+        if box and any(b for _, b in self.open):
+            self.nested.append(self.get_starttag_text())
+        if tag not in _VOID:
+            self.open.append((tag, box))
+
+    def handle_startendtag(self, tag, attrs):  # <mspace/>: opens and closes nothing
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.open.pop()
+
+    def handle_endtag(self, tag):
+        # An end tag closes its element and whatever HTML left open inside it (a <p> closed by its end).
+        if any(t == tag for t, _ in self.open):
+            while self.open.pop()[0] != tag:
+                pass
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def nested_scroll_boxes(page: str) -> list[str]:
+    """The opening tags of scroll boxes inside another scroll box: one formula would be two Tab
+    stops and two regions of the page (coursebuild/pagelayout.py boxes each once)."""
+    parser = _ScrollBoxes()
+    parser.feed(page)
+    return parser.nested

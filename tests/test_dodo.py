@@ -51,3 +51,29 @@ def test_watch_sees_a_saved_file(tmp_path, monkeypatch):
 
     os.utime(source, ns=(before[source] + 10**9, before[source] + 10**9))
     assert watch.snapshot() != before
+
+
+CODE_PROBE = """
+import ast, json, sys, runpy
+sys.path.insert(0, {root!r})
+tasks = runpy.run_path({dodo!r})
+tree = ast.parse(open({html!r}).read())
+# The engine modules coursebuild/html.py works a page's text with, from its own top-level imports.
+imported = sorted({{a.name if n.module == "coursebuild" else n.module.split(".")[1]
+                   for n in tree.body if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("coursebuild")
+                   for a in n.names}})
+print(json.dumps({{"imported": imported, "code": tasks["HTML_CODE"], "dodo_imports": sorted(m.split(".")[1]
+      for m in sys.modules if m.startswith("coursebuild."))}}))
+"""
+
+
+def test_the_html_steps_depend_on_every_module_that_rewrites_a_page():
+    """A change to a module html.py rewrites a page's text with redoes the pages; modules dodo.py
+    itself loads (paths, documents) are its configuration, not a page's text."""
+    out = subprocess.run([sys.executable, "-c", CODE_PROBE.format(root=str(ROOT), dodo=str(ROOT / "dodo.py"),
+                                                                  html=str(ROOT / "coursebuild" / "html.py"))],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    listed = {Path(p).stem for p in found["code"]}
+    missing = [m for m in found["imported"] if m not in found["dodo_imports"] and m not in listed]
+    assert found["imported"] and not missing, f"HTML_CODE lacks {missing}"

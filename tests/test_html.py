@@ -11,6 +11,7 @@ import pytest
 
 from browser import html_pages as pages, parse
 from conftest import FIXTURE_FIGURE
+from html_quality import nested_scroll_boxes
 from coursebuild import html as edition
 from coursebuild.page import section_numbers as aux_numbers
 
@@ -149,8 +150,13 @@ def test_displays_code_and_long_formulas_scroll_in_boxes_that_hold_the_keyboard_
                '<table class="ltx_equation ltx_eqn_table"><tr><td>y</td></tr></table>'
                f'<p><math id="m1" class="ltx_Math" alttext="{long_tex}" display="inline"><mi>x</mi></math> and '
                '<math id="m2" class="ltx_Math" alttext="x" display="inline"><mi>x</mi></math></p>'
-               '<pre class="ltx_verbatim">run</pre></article>')
+               '<pre class="ltx_verbatim">run</pre>'
+               # An aligned display: LaTeXML writes its cells as inline formulas, however long.
+               '<table class="ltx_equationgroup ltx_eqn_align ltx_eqn_table"><tr><td>'
+               f'<math id="m3" class="ltx_Math" alttext="\\displaystyle {long_tex}" display="inline"><mi>x</mi></math>'
+               '</td></tr></table></article>')
     page = number_boxes(edition.finish_article(article, "x.tex"))
+    assert nested_scroll_boxes(page) == []
     assert "tabindex" not in re.sub(r'<(div|span) class="course_scroll_focus" tabindex="0"', "", page)
     focus = '<{0} class="course_scroll_focus" tabindex="0" role="region" aria-label="{1}">'
     assert (f'<div class="course_scroll course_display">{focus.format("div", "Equation (1.2)")}'
@@ -159,7 +165,8 @@ def test_displays_code_and_long_formulas_scroll_in_boxes_that_hold_the_keyboard_
     assert (f'<span class="course_scroll course_inline">{focus.format("span", "Formula 2")}<math id="m1"' in page
             and '</math></span></span> and <math id="m2"' in page)
     assert f'<div class="course_scroll course_code">{focus.format("div", "Code 1")}<pre class="ltx_verbatim">' in page
-    assert page.count("course_scroll_focus") == 4
+    assert f'{focus.format("div", "Formula 3")}<table role="presentation" class="ltx_equationgroup' in page
+    assert page.count("course_scroll_focus") == 5
 
 
 # ------------------------------------------------------------------------------------------
@@ -275,6 +282,9 @@ def test_the_fixture_course_has_its_pages_and_the_course_page_links_both_formats
     assert "course_solution" in solutions and "course_solution" not in student
     # \width is the course's macro (LaTeXML predefines it, LaTeX does not): the page shows its m.
     assert re.search(r'alttext="m\^\{-1/2\}" display="inline">(<mrow>)?<msup><mi>m</mi>', duality)
+    # The fixture's aligned display has a long cell: it scrolls with its display, in no box of its own.
+    for page in pages(fixture_course):
+        assert nested_scroll_boxes(page.read_text()) == [], page.name
 
 
 def _paragraphs(page: Path) -> list[str]:

@@ -179,6 +179,25 @@ def test_back_links_are_named_after_the_numbered_place_they_return_to():
         ("S1.i1.p1", "Section\u00a02.1"), ("T1.p1", "Exercise\u00a03"), ("S1", "Section\u00a02.1 (2nd citation)")]
 
 
+def test_a_place_cited_again_and_again_counts_its_citations_in_english():
+    assert [bibliography.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th", "112th"]
+    link = '<a href="#S1" class="ltx_ref"><span class="ltx_text ltx_ref_tag">x</span></a>'
+    article = '<span class="ltx_bibblock ltx_bib_cited">Cited by: ' + ", ".join([link] * 21) + ".</span>"
+    named = bibliography.name_back_links(article, {"S1": "Section 1"})
+    assert named.count("Section 1 (") == 20 and "Section 1 (21st citation)" in named
+
+
+def test_a_range_of_one_section_is_named_as_that_section():
+    from types import SimpleNamespace
+
+    from coursebuild.navigation import sections_label
+
+    chapter = SimpleNamespace(number=3, title="T")
+    assert sections_label("3.1", "3.1", chapter) == "Sec. 3.1 of chapter 3: T"
+    assert sections_label("3.1", "3.2", chapter) == "Sec. 3.1 to 3.2 of chapter 3: T"
+
+
 # ------------------------------------------------------------------------------------------
 # On the fixture course
 
@@ -254,10 +273,11 @@ def test_the_bibliography_links_identifiers_and_names_where_each_back_link_retur
     defines = json.loads((nav.root / "build/html/02-duality.labels.json").read_text())["defines"]
     section, exercise = (defines[k]["tags"] for k in ("sec:fx-duality-strong", "ex:fx-nav-cited"))
     expected = [f"{t['creftypecap']} {t['refnum']}" for t in (section, exercise)]
-    for entry in bib.iter("li"):
+    sample = [e for e in bib.iter("li") if "Sample" in _text(e)]
+    assert sample, "the fixture's cited entry is not in the bibliography"
+    for entry in sample:
         cited = [s for s in entry.iter("span") if "ltx_bib_cited" in (s.get("class") or "")]
-        if "Sample" in _text(entry):
-            assert [_text(a) for a in cited[0].iter("a")] == expected, _text(entry)
+        assert [_text(a) for a in cited[0].iter("a")] == expected, _text(entry)
     # The solution's citation returns to its exercise's solution (the solutions' text, released or not).
     solutions = (nav.root / "build/html/hw2-solutions.article.html").read_text()
     assert re.search(r"Cited by: <a [^>]*>Solution of Exercise\u00a01</a>", solutions)
