@@ -91,17 +91,30 @@ def _end_of_table(article: str, start: int) -> int:
     return len(article)
 
 
-def _displays(article: str, between) -> str:
-    """Each display in its box; `between` rewrites the text outside the displays (and only that)."""
+def _tables(article: str, opening: re.Pattern, wrap, between) -> str:
+    """Each table that `opening` finds, whole, through `wrap(match, rest of the table)`; `between` rewrites the
+    text outside those tables (and only that)."""
     out, at = [], 0
-    for m in _EQUATION_TABLE.finditer(article):
-        if m.start() < at:  # a table inside a display already boxed
+    for m in opening.finditer(article):
+        if m.start() < at:  # a table inside one already wrapped
             continue
         end = _end_of_table(article, m.start())
-        table = f'<table role="presentation" {m[1]}' + article[m.end():end]
-        out += [between(article[at:m.start()]), _box("course_display", "div", table, _display_label(table))]
+        out += [between(article[at:m.start()]), wrap(m, article[m.end():end])]
         at = end
     return "".join(out) + between(article[at:])
+
+
+def _display(m, rest: str) -> str:
+    table = f'<table role="presentation" {m[1]}' + rest
+    return _box("course_display", "div", table, _display_label(table))
+
+
+# A table of the notes (LaTeX's tabular): data, which a phone may have to scroll sideways.
+_TABULAR = re.compile(r'<table (class="ltx_tabular\b)')
+
+
+def _tabular(m, rest: str) -> str:
+    return _box("course_table", "div", f"<table {m[1]}" + rest, UNNAMED["course_table"])
 
 
 # An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
@@ -109,17 +122,22 @@ _LONG_INLINE = re.compile(r'<math [^>]*\balttext="[^"]{40,}" display="inline".*?
 _VERBATIM = re.compile(r'<pre (?:tabindex="0" )?(class="ltx_verbatim.*?</pre>)', re.S)
 
 
+def _long_inline(text: str) -> str:
+    return _LONG_INLINE.sub(lambda m: _box("course_inline", "span", m[0], UNNAMED["course_inline"]), text)
+
+
 def scroll_boxes(article: str) -> str:
-    """Each display, verbatim block and long inline formula in its scroll box, with no tabindex of its own."""
-    # The cells of an aligned display are inline <math> too (display="inline", \displaystyle): they
-    # scroll with their display's box, so only formulas outside the displays get a box of their own.
-    article = _displays(article, lambda text: _LONG_INLINE.sub(
-        lambda m: _box("course_inline", "span", m[0], UNNAMED["course_inline"]), text))
+    """Each display, table, verbatim block and long inline formula in its scroll box, with no tabindex of its own."""
+    # The cells of an aligned display are inline <math> too (display="inline", \displaystyle), and so are the
+    # formulas in a table's cells: they scroll with their display's or table's box, so only formulas outside
+    # both get a box of their own.
+    article = _tables(article, _EQUATION_TABLE, _display,
+                      lambda text: _tables(text, _TABULAR, _tabular, _long_inline))
     return _VERBATIM.sub(lambda m: _box("course_code", "div", f"<pre {m[1]}", UNNAMED["course_code"]), article)
 
 
 # What a box without a number of its own is called; number_boxes numbers these names on the page.
-UNNAMED = {"course_display": "Formula", "course_inline": "Formula", "course_code": "Code"}
+UNNAMED = {"course_display": "Formula", "course_inline": "Formula", "course_code": "Code", "course_table": "Scrollable table"}
 _UNNAMED_LABEL = re.compile(r'(<(?:div|span) class="' + FOCUS + r'" tabindex="0" role="region" aria-label=")('
                             + "|".join(sorted(set(UNNAMED.values()))) + r')"')
 

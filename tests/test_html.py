@@ -154,6 +154,10 @@ def test_displays_code_and_long_formulas_scroll_in_boxes_that_hold_the_keyboard_
                # An aligned display: LaTeXML writes its cells as inline formulas, however long.
                '<table class="ltx_equationgroup ltx_eqn_align ltx_eqn_table"><tr><td>'
                f'<math id="m3" class="ltx_Math" alttext="\\displaystyle {long_tex}" display="inline"><mi>x</mi></math>'
+               '</td></tr></table>'
+               # A table of data: one box for the whole table, none for the long formula in its cell.
+               '<table class="ltx_tabular ltx_align_middle"><tr><td>'
+               f'<math id="m4" class="ltx_Math" alttext="{long_tex}" display="inline"><mi>x</mi></math>'
                '</td></tr></table></article>')
     page = number_boxes(edition.finish_article(article, "x.tex"))
     assert nested_scroll_boxes(page) == []
@@ -166,7 +170,9 @@ def test_displays_code_and_long_formulas_scroll_in_boxes_that_hold_the_keyboard_
             and '</math></span></span> and <math id="m2"' in page)
     assert f'<div class="course_scroll course_code">{focus.format("div", "Code 1")}<pre class="ltx_verbatim">' in page
     assert f'{focus.format("div", "Formula 3")}<table role="presentation" class="ltx_equationgroup' in page
-    assert page.count("course_scroll_focus") == 5
+    assert (f'<div class="course_scroll course_table">{focus.format("div", "Scrollable table 1")}'
+            '<table class="ltx_tabular ltx_align_middle"><tr><td><math id="m4"') in page
+    assert page.count("course_scroll_focus") == 6
 
 
 # ------------------------------------------------------------------------------------------
