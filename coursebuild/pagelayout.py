@@ -8,8 +8,8 @@ the text's own nesting (a statement in a section is one level below the section'
 no level is skipped and the outline is the notes'. Statements keep a heading: it is what a screen
 reader's list of headings shows to find "Theorem 4.2".
 
-**Scroll boxes.** A display (LaTeXML's equation tables), verbatim code and a long inline formula sit
-in a box that scrolls sideways when it is wider than the text (notes.css):
+**Scroll boxes.** A display (LaTeXML's equation tables), a table of the notes, verbatim code and a long
+inline formula sit in a box that scrolls sideways when it is wider than the text (notes.css):
 
     <div class="course_scroll course_display"><div class="course_scroll_focus" tabindex="0"
          role="region" aria-label="Equation (4.2)"><table role="presentation" ...>...</table></div></div>
@@ -78,7 +78,7 @@ def _display_label(table: str) -> str:
 
 
 _TABLE_TAG = re.compile(r"<(/?)table\b")
-_EQUATION_TABLE = re.compile(r'<table (?:tabindex="0" )?((?:id="[^"]*" )?class="ltx_equation)')
+_EQUATION_TABLE = re.compile(r'<table ((?:id="[^"]*" )?class="ltx_equation)')
 
 
 def _end_of_table(article: str, start: int) -> int:
@@ -119,7 +119,7 @@ def _tabular(m, rest: str) -> str:
 
 # An inline formula whose TeX is this long may not fit a phone's line (about 35 characters there).
 _LONG_INLINE = re.compile(r'<math [^>]*\balttext="[^"]{40,}" display="inline".*?</math>', re.S)
-_VERBATIM = re.compile(r'<pre (?:tabindex="0" )?(class="ltx_verbatim.*?</pre>)', re.S)
+_VERBATIM = re.compile(r'<pre (class="ltx_verbatim.*?</pre>)', re.S)
 
 
 def _long_inline(text: str) -> str:
